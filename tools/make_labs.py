@@ -1,0 +1,133 @@
+"""Generate the student notebooks in notebooks/ from labs_solutions/ (the one source).
+
+In a solution notebook, exercise code sits between solution markers:
+
+    def f(x):
+        # BEGIN SOLUTION
+        return 2 * x
+        # END SOLUTION
+
+The student copy keeps the indentation and gets a stub that raises NotImplementedError, so the
+check cell below says "not done yet". Outputs of exercise cells and of check cells (tag `check`)
+are cleared; everything else, lecture outputs included, is kept. The Colab badge and the Colab
+install cell are rewritten in both folders from [tool.course] in pyproject.toml.
+
+    python tools/make_labs.py            # write notebooks/ (and refresh badges in labs_solutions/)
+    python tools/make_labs.py --check    # exit 1 if anything is out of sync (CI runs this)
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+
+from course import ROOT, SOLUTIONS, STUDENTS, notebooks, read, setting, write
+
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+BADGE = re.compile(r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]\([^)]*\)")
+COLAB_CELL = '''\
+# Colab only: fetch the course and install its helpers. Elsewhere this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "{url}", "/content/course"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/course"], check=True)
+    sys.path.insert(0, "/content/course")
+    os.chdir("/content/course/{folder}")'''
+
+
+def badge(folder: str, name: str) -> str:
+    repo, branch = setting("repository"), setting("branch")
+    return ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"(https://colab.research.google.com/github/{repo}/blob/{branch}/{folder}/{name})")
+
+
+def stamp_colab(nb, folder: str, name: str) -> None:
+    """Rewrite the badge (first markdown cell) and the Colab install cell (tag colab-setup)."""
+    title = nb.cells[0]
+    if not BADGE.search(title.source):
+        raise SystemExit(f"{folder}/{name}: the first cell has no Open In Colab badge")
+    title.source = BADGE.sub(lambda _: badge(folder, name), title.source)
+    setup = [c for c in nb.cells if "colab-setup" in c.metadata.get("tags", [])]
+    if len(setup) != 1:
+        raise SystemExit(f"{folder}/{name}: expected one cell tagged colab-setup, found {len(setup)}")
+    url = f"https://github.com/{setting('repository')}"
+    setup[0].source = COLAB_CELL.format(url=url, folder=folder)
+
+
+def stub_out(source: str, name: str) -> str:
+    """Replace every BEGIN/END SOLUTION block with a NotImplementedError stub at the same indent."""
+    out, inside = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise SystemExit(f"{name}: nested {BEGIN}")
+            indent, inside = line[: len(line) - len(line.lstrip())], True
+            out += [f"{indent}# YOUR CODE HERE", f"{indent}raise NotImplementedError"]
+        elif stripped == END:
+            if not inside:
+                raise SystemExit(f"{name}: {END} without {BEGIN}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise SystemExit(f"{name}: {BEGIN} without {END}")
+    return "\n".join(out)
+
+
+def is_exercise(cell) -> bool:
+    return cell.cell_type == "code" and BEGIN in cell.source
+
+
+def student_version(solution, name: str):
+    """The student notebook made from a solution notebook (a copy; the input is not changed)."""
+    nb = copy.deepcopy(solution)
+    for cell in nb.cells:
+        exercise = is_exercise(cell)
+        if exercise:
+            cell.source = stub_out(cell.source, name)
+        if exercise or "check" in cell.metadata.get("tags", []):
+            cell.outputs, cell.execution_count = [], None
+    stamp_colab(nb, "notebooks", name)
+    return nb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only report what is out of sync")
+    args = parser.parse_args()
+    stale = []
+    for path in notebooks(SOLUTIONS):
+        solution = read(path)
+        if not any(is_exercise(c) for c in solution.cells):
+            stale.append(f"{path.relative_to(ROOT)} has no exercise ({BEGIN} ... {END})")
+        stamped = copy.deepcopy(solution)
+        stamp_colab(stamped, "labs_solutions", path.name)
+        student = student_version(stamped, path.name)
+        target = STUDENTS / path.name
+        for nb, where in ((stamped, path), (student, target)):
+            if where.exists() and read(where) == nb:
+                continue
+            if args.check:
+                stale.append(f"{where.relative_to(ROOT)} is out of date")
+            else:
+                write(nb, where)
+                print(f"wrote {where.relative_to(ROOT)}")
+    extra = {p.name for p in notebooks(STUDENTS)} - {p.name for p in notebooks(SOLUTIONS)}
+    stale += [f"notebooks/{n} has no solution notebook in labs_solutions/" for n in sorted(extra)]
+    for line in stale:
+        print(line, file=sys.stderr)
+    if stale and args.check:
+        print("run: python tools/make_labs.py", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

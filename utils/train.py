@@ -1,0 +1,82 @@
+"""A plain training loop: batches on the device, a tqdm bar, and a history you can plot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from .env import progress_enabled
+
+Batch = tuple[torch.Tensor, ...]  # (*inputs, target): the model is called as model(*inputs)
+
+
+def batches(*tensors: torch.Tensor, batch_size: int, shuffle: bool = False,
+            generator: torch.Generator | None = None) -> Iterator[Batch]:
+    """Slice tensors that already sit on the device into mini-batches: no DataLoader, no per-sample work."""
+    n = len(tensors[0])
+    order = torch.randperm(n, device=tensors[0].device, generator=generator) if shuffle else None
+    for start in range(0, n, batch_size):
+        idx = slice(start, start + batch_size) if order is None else order[start:start + batch_size]
+        yield tuple(t[idx] for t in tensors)
+
+
+def accuracy(logits: torch.Tensor, target: torch.Tensor) -> float:
+    """Fraction of rows whose arg-max matches the target class."""
+    return (logits.argmax(dim=-1) == target).float().mean().item()
+
+
+def train_epoch(model: torch.nn.Module, data: Iterable[Batch], optimizer: torch.optim.Optimizer,
+                loss_fn: Callable = F.cross_entropy, device: torch.device | str = "cpu",
+                desc: str = "train") -> float:
+    """One pass over `data` with a gradient step per batch; returns the mean training loss."""
+    model.train()
+    total, count = 0.0, 0
+    bar = tqdm(data, desc=desc, leave=False, disable=not progress_enabled())
+    for *inputs, target in bar:
+        inputs, target = [x.to(device) for x in inputs], target.to(device)
+        loss = loss_fn(model(*inputs), target)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        total, count = total + loss.item() * len(target), count + len(target)
+        bar.set_postfix(loss=f"{loss.item():.4f}", refresh=False)
+    return total / count
+
+
+@torch.no_grad()
+def evaluate(model: torch.nn.Module, data: Iterable[Batch], loss_fn: Callable = F.cross_entropy,
+             device: torch.device | str = "cpu") -> tuple[float, float]:
+    """Mean loss and accuracy of `model` over `data`, in eval mode and without gradients."""
+    model.eval()
+    loss_sum, correct, count = 0.0, 0, 0
+    for *inputs, target in data:
+        inputs, target = [x.to(device) for x in inputs], target.to(device)
+        out = model(*inputs)
+        loss_sum += loss_fn(out, target, reduction="sum").item()
+        correct += (out.argmax(dim=-1) == target).sum().item()
+        count += len(target)
+    return loss_sum / count, correct / count
+
+
+def fit(model: torch.nn.Module, make_train: Callable[[], Iterable[Batch]], make_val: Callable[[], Iterable[Batch]],
+        optimizer: torch.optim.Optimizer, epochs: int, loss_fn: Callable = F.cross_entropy,
+        device: torch.device | str = "cpu", verbose: bool = True) -> dict[str, list[float]]:
+    """Train for `epochs`, evaluating after each; returns the history as lists keyed by metric.
+
+    `make_train` / `make_val` return a fresh iterable of batches each epoch (a DataLoader, or
+    a lambda around `batches(...)`).
+    """
+    history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "val_loss": [], "val_acc": [], "seconds": []}
+    start = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        train_loss = train_epoch(model, make_train(), optimizer, loss_fn, device, desc=f"epoch {epoch}/{epochs}")
+        val_loss, val_acc = evaluate(model, make_val(), loss_fn, device)
+        for key, value in zip(history, (epoch, train_loss, val_loss, val_acc, time.perf_counter() - start)):
+            history[key].append(value)
+        if verbose:
+            print(f"epoch {epoch:3d}  train loss {train_loss:.4f}  val loss {val_loss:.4f}  val acc {val_acc:.2%}")
+    return history
