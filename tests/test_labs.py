@@ -30,7 +30,8 @@ def test_student_notebooks_are_in_sync():
 
 def test_stub_keeps_indentation_and_raises():
     source = "def f(x):\n    y = 1\n    # BEGIN SOLUTION\n    return x + y\n    # END SOLUTION\n"
-    assert make_labs.stub_out(source, "t") == "def f(x):\n    y = 1\n    # YOUR CODE HERE\n    raise NotImplementedError"
+    stub = "def f(x):\n    y = 1\n    # YOUR CODE HERE\n    raise NotImplementedError"
+    assert make_labs.stub_out(source, "t") == stub
     with pytest.raises(SystemExit, match="without"):
         make_labs.stub_out("# BEGIN SOLUTION\nx = 1\n", "t")
 

@@ -35,8 +35,9 @@ if "google.colab" in sys.modules:
     import os
     import subprocess
 
+    REPO = "{url}"
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "{url}", "/content/course"], check=True)
+        subprocess.run(["git", "clone", "--depth", "1", REPO, "/content/course"], check=True)
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/course"], check=True)
     sys.path.insert(0, "/content/course")
     os.chdir("/content/course/{folder}")'''

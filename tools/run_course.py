@@ -29,13 +29,16 @@ from utils.env import ENV_KEY, METRICS_KEY, PROFILE_ENV, pick_profile  # noqa: E
 
 
 def select(folder: Path, wanted: list[str]) -> list[Path]:
-    """Notebooks of `folder` whose name starts with one of `wanted` (all when empty)."""
-    paths = notebooks(folder)
+    """Notebooks of `folder` whose name starts with one of `wanted` (all when empty); paths to .ipynb files as given."""
     if not wanted:
-        return paths
-    chosen = [p for p in paths if any(p.stem.startswith(w) or p.name == Path(w).name for w in wanted)]
-    if not chosen:
-        raise SystemExit(f"no notebook in {folder.relative_to(ROOT)} matches {' '.join(wanted)}")
+        return notebooks(folder)
+    chosen = []
+    for w in wanted:
+        matches = [Path(w)] if w.endswith(".ipynb") and Path(w).is_file() else \
+            [p for p in notebooks(folder) if p.stem.startswith(w) or p.name == Path(w).name]
+        if not matches:
+            raise SystemExit(f"no notebook in {folder.relative_to(ROOT)} matches {w}")
+        chosen += matches
     return chosen
 
 
@@ -58,7 +61,7 @@ def tidy(nb, record: dict) -> None:
 
 
 def run_one(path: Path, out: Path, profile: str, kernel: str, timeout: int) -> dict:
-    env = {PROFILE_ENV: profile, "COURSE_STRICT_CHECKS": "1" if path.parent == SOLUTIONS else "0",
+    env = {PROFILE_ENV: profile, "COURSE_STRICT_CHECKS": "0" if path.parent == STUDENTS else "1",
            "TQDM_DISABLE": os.environ.get("TQDM_DISABLE", "1")}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # the kernel inherits this process's environment
@@ -87,7 +90,8 @@ def markdown_table(rows: list[dict]) -> str:
     lines = ["| notebook | profile | device | seconds | status | headline metrics |", "|---|---|---|---:|---|---|"]
     for r in rows:
         metrics = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in r["metrics"].items())
-        lines.append(f"| {r['notebook']} | {r['profile']} | {r['device']} | {r['seconds']} | {r['status']} | {metrics} |")
+        cells = (r["notebook"], r["profile"], r["device"], r["seconds"], r["status"], metrics)
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
     return "\n".join(lines)
 
 
@@ -104,19 +108,19 @@ def main() -> int:
 
     profile = pick_profile(args.profile)
     folder = STUDENTS if args.students else SOLUTIONS
-    out_dir = args.out / profile / folder.name
+    out_dir = args.out.resolve() / profile / folder.name
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
     for path in select(folder, args.notebooks):
         target = path if args.in_place else out_dir / path.name
-        print(f"running {path.relative_to(ROOT)} ({profile}) ...", flush=True)
+        print(f"running {path} ({profile}) ...", flush=True)
         rows.append(run_one(path, target, profile, args.kernel, args.timeout))
         print(f"  {rows[-1]['status']} in {rows[-1]['seconds']} s  {rows[-1]['metrics']}", flush=True)
     table = markdown_table(rows)
     print("\n" + table)
     (out_dir / "summary.json").write_text(json.dumps(rows, indent=2) + "\n")
     (out_dir / "summary.md").write_text(table + "\n")
-    print(f"\nsummary saved to {(out_dir / 'summary.md').relative_to(ROOT) if out_dir.is_relative_to(ROOT) else out_dir}")
+    print(f"\nsummary saved to {out_dir / 'summary.md'}")
     return 0 if all(r["status"] == "ok" for r in rows) else 1
 
 
