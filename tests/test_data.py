@@ -73,6 +73,14 @@ def test_mnist_missing_offline_is_one_sentence(cache, monkeypatch):
         data.load_mnist(train=False)
 
 
+def test_corrupted_mnist_file_is_refused(cache):
+    raw = cache / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte.gz").write_bytes(b"not mnist")
+    with pytest.raises(data.ChecksumMismatch, match="t10k-labels"):
+        data.load_mnist(train=False)
+
+
 def make_tar(path, members):
     with tarfile.open(path, "w:gz") as tf:
         for name, payload in members:

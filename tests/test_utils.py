@@ -47,6 +47,13 @@ def test_fit_learns_a_separable_problem():
     assert history["val_acc"][-1] > 0.95
 
 
+def test_evaluate_without_classes_gives_nan_accuracy():
+    x = torch.randn(8, 3)
+    model = torch.nn.Linear(3, 3)
+    loss, acc = train.evaluate(model, train.batches(x, x, batch_size=4), torch.nn.functional.mse_loss)
+    assert loss > 0 and acc != acc  # NaN: reconstruction has no accuracy
+
+
 def test_accuracy():
     assert train.accuracy(torch.tensor([[2.0, 1.0], [0.0, 3.0]]), torch.tensor([0, 0])) == 0.5
 

@@ -160,6 +160,10 @@ def load_mnist(train: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     from torchvision.datasets import MNIST
 
     root = data_dir()
+    for name, md5 in MNIST.resources:  # torchvision would silently re-download a bad file; refuse it instead
+        path = root / "MNIST" / "raw" / name
+        if path.exists():
+            verify(path, "md5:" + md5)
     try:
         ds = MNIST(root, train=train, download=True)
     except (RuntimeError, urllib.error.URLError, OSError) as err:

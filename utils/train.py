@@ -50,16 +50,21 @@ def train_epoch(model: torch.nn.Module, data: Iterable[Batch], optimizer: torch.
 @torch.no_grad()
 def evaluate(model: torch.nn.Module, data: Iterable[Batch], loss_fn: Callable = F.cross_entropy,
              device: torch.device | str = "cpu") -> tuple[float, float]:
-    """Mean loss and accuracy of `model` over `data`, in eval mode and without gradients."""
+    """Mean loss and accuracy of `model` over `data`, in eval mode and without gradients.
+
+    Accuracy is NaN when the targets are not class indices (e.g. an autoencoder's images).
+    """
     model.eval()
-    loss_sum, correct, count = 0.0, 0, 0
+    loss_sum, correct, count, classes = 0.0, 0, 0, True
     for *inputs, target in data:
         inputs, target = [x.to(device) for x in inputs], target.to(device)
         out = model(*inputs)
         loss_sum += loss_fn(out, target, reduction="sum").item()
-        correct += (out.argmax(dim=-1) == target).sum().item()
+        classes = classes and not target.is_floating_point() and out.dim() == target.dim() + 1
+        if classes:
+            correct += (out.argmax(dim=-1) == target).sum().item()
         count += len(target)
-    return loss_sum / count, correct / count
+    return loss_sum / count, correct / count if classes else float("nan")
 
 
 def fit(model: torch.nn.Module, make_train: Callable[[], Iterable[Batch]], make_val: Callable[[], Iterable[Batch]],
