@@ -31,6 +31,7 @@ def test_runner_summarises_metrics_and_fails_on_error(tmp_path):
     rows = json.loads((tmp_path / "runs" / "smoke" / "labs_solutions" / "summary.json").read_text())
     assert [r["notebook"] for r in rows] == ["10_good.ipynb", "11_bad.ipynb"]
     assert rows[0]["status"] == "ok" and rows[0]["metrics"] == {"answer": 42, "ratio": 0.5}
+    assert rows[0]["headline"] == "answer"  # the first metric recorded, even though JSON sorts keys
     assert rows[0]["profile"] == "smoke" and rows[0]["device"].startswith(("cpu", "NVIDIA", "mps"))
     assert rows[1]["status"].startswith("failed: PapermillExecutionError") and "boom" in rows[1]["status"]
     assert "| 10_good.ipynb | smoke |" in result.stdout

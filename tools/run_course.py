@@ -25,7 +25,7 @@ import papermill
 from course import ROOT, SOLUTIONS, STUDENTS, notebooks, read, write
 
 sys.path.insert(0, str(ROOT))
-from utils.env import ENV_KEY, METRICS_KEY, PROFILE_ENV, pick_profile  # noqa: E402
+from utils.env import ENV_KEY, HEADLINE_KEY, METRICS_KEY, PROFILE_ENV, pick_profile  # noqa: E402
 
 
 def select(folder: Path, wanted: list[str]) -> list[Path]:
@@ -78,8 +78,9 @@ def run_one(path: Path, out: Path, profile: str, kernel: str, timeout: int) -> d
     nb = read(out)
     env_info = (tagged_outputs(nb, ENV_KEY) or [{}])[0]
     metrics = {k: v for m in tagged_outputs(nb, METRICS_KEY) for k, v in m.items()}
+    headline = metrics.pop(HEADLINE_KEY, next(iter(metrics), None))
     row = dict(notebook=path.name, folder=path.parent.name, profile=profile, device=env_info.get("device", "?"),
-               torch=env_info.get("torch", "?"), seconds=seconds, status=status, metrics=metrics)
+               torch=env_info.get("torch", "?"), seconds=seconds, status=status, headline=headline, metrics=metrics)
     tidy(nb, dict(profile=profile, device=row["device"], torch=row["torch"], python=platform.python_version(),
                   seconds=seconds, date=datetime.date.today().isoformat(), runner="tools/run_course.py"))
     write(nb, out)

@@ -12,6 +12,7 @@ import torch
 PROFILES = ("smoke", "cpu", "full")
 PROFILE_ENV = "COURSE_PROFILE"
 ENV_KEY, METRICS_KEY = "course_env", "course_metrics"  # output tags read by tools/run_course.py
+HEADLINE_KEY = "_headline"  # inside the metrics tag: which metric is the headline (JSON keys get sorted)
 
 
 def pick_profile(requested: str = "") -> str:
@@ -61,9 +62,9 @@ def progress_enabled() -> bool:
 
 
 def record_metrics(**metrics: float | int | str) -> None:
-    """Show a notebook's headline metrics and tag them so the runner can collect them."""
+    """Show a notebook's headline metrics (the first one is the headline) and tag them for the runner."""
     text = "  ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in metrics.items())
-    _show("headline metrics: " + text, METRICS_KEY, metrics)
+    _show("headline metrics: " + text, METRICS_KEY, {**metrics, HEADLINE_KEY: next(iter(metrics))})
 
 
 def _show(text: str, key: str, data: dict) -> None:
