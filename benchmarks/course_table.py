@@ -6,8 +6,9 @@
 
 Reads runs/<profile>/<folder>/summary.json for every profile found (smoke, cpu, full) and prints,
 per notebook and profile, the wall time of the run and its headline metric (all the metrics that
-env.record_metrics recorded with --all-metrics). The summaries store metrics sorted by name, so the
-headline is picked by name: the first metric about accuracy, else error, else loss, else the first.
+env.record_metrics recorded with --all-metrics). The headline is the row's "headline" (the metric the
+notebook recorded first); summaries written before the runner saved it fall back to a pick by name:
+the first metric about accuracy, else error, else loss, else the first.
 A line per profile names the device(s) it ran on.
 """
 
