@@ -100,3 +100,47 @@ def test_assert_helpers_report_shape_and_value():
         checks.assert_equal(torch.tensor([1, 2]), torch.tensor([1, 3]))
     with pytest.raises(AssertionError, match="expected 3"):
         checks.assert_equal(2, 3, "x")
+
+
+SIZES = {"smoke": dict(n_train=100, lr=0.1), "cpu": dict(n_train=-5, lr=0.1), "full": dict(n_train=60_000)}
+LIMITS = dict(n_train=(1, 60_000), lr=(0.0, 1.0))
+
+
+def test_sizes_unpacks_in_the_order_of_the_limits():
+    assert env.sizes(SIZES, "smoke", **LIMITS) == (100, 0.1)
+    assert env.sizes(SIZES, "smoke", lr=(0.0, 1.0), n_train=(1, 60_000)) == (0.1, 100)
+
+
+@pytest.mark.parametrize("row, message", [
+    (dict(n_train=-5, lr=0.1), r"SIZES\['cpu'\]\['n_train'\] = -5 is not allowed: use an integer from 1 to 60,000"),
+    (dict(n_train=0, lr=0.1), r"\['n_train'\] = 0 is not allowed"),
+    (dict(n_train=70_000, lr=0.1), r"\['n_train'\] = 70000 is not allowed"),
+    (dict(n_train=2.5, lr=0.1), r"\['n_train'\] = 2.5 is not allowed: use an integer"),
+    (dict(n_train="100", lr=0.1), r"\['n_train'\] = '100' is not allowed"),
+    (dict(n_train=True, lr=0.1), r"\['n_train'\] = True is not allowed"),
+    (dict(n_train=None, lr=0.1), r"\['n_train'\] = None is not allowed"),
+    (dict(n_train=100, lr=2.0), r"\['lr'\] = 2.0 is not allowed: use a number from 0.0 to 1.0"),
+    (dict(n_train=100), r"SIZES\['cpu'\] has no 'lr'"),
+    (dict(n_train=100, lr=0.1, n_tran=5), r"unknown key\(s\) n_tran"),
+])
+def test_sizes_refuses_bad_values_in_one_sentence(row, message):
+    with pytest.raises(env.SizeError, match=message) as info:
+        env.sizes({**SIZES, "cpu": row}, "cpu", **LIMITS)
+    assert "\n" not in str(info.value) and info.value._render_traceback_() == [f"SizeError: {info.value}"]
+    with pytest.raises(env.SizeError, match="no entry for 'gpu'"):
+        env.sizes(SIZES, "gpu", **LIMITS)
+
+
+@pytest.mark.parametrize("step, expected_steps", [("epoch", 3), ("batch", 3 * 4)])
+def test_fit_steps_the_scheduler_per_epoch_or_per_batch(step, expected_steps):
+    x, y = torch.randn(32, 2), torch.randint(0, 2, (32,))
+    model = torch.nn.Linear(2, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 ** k)
+    g = torch.Generator().manual_seed(0)
+    train.fit(model, lambda: train.batches(x, y, batch_size=8, shuffle=True, generator=g),
+              lambda: train.batches(x, y, batch_size=32), opt, epochs=3, verbose=False,
+              scheduler=sched, scheduler_step=step)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.5 ** expected_steps)
+    with pytest.raises(ValueError, match="'epoch' or 'batch'"):
+        train.fit(model, lambda: [], lambda: [], opt, epochs=1, scheduler=sched, scheduler_step="step")

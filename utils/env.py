@@ -52,8 +52,45 @@ def setup(profile: str = "", seed: int = 0) -> tuple[str, torch.device]:
     device = pick_device()
     seed_everything(seed)
     info = dict(profile=profile, device=device_name(device), torch=torch.__version__, seed=seed)
-    _show(" | ".join(f"{k}={v}" for k, v in info.items()), ENV_KEY, info)
+    text = f"Lesson size: {profile}. Computing on {info['device']} with torch {info['torch']}, random seed {seed}."
+    _show(text, ENV_KEY, info)
     return profile, device
+
+
+class SizeError(ValueError):
+    """A size in the parameters cell is out of range, told in one sentence (no stack trace in a notebook)."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython calls this instead of printing a traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
+def sizes(table: dict, profile: str, **limits: tuple[int | float, int | float]) -> tuple:
+    """The values of `table[profile]` for the keys of `limits`, in that order, each checked against its range.
+
+    `limits` maps each key to its allowed (lowest, highest) values; integer bounds ask for an integer, float
+    bounds for any number. A missing, unexpected, out-of-range or wrongly typed value is refused with one
+    sentence naming it, so a typo in SIZES (or in papermill's -p/-y) cannot run silently on the wrong data.
+    """
+    row = table.get(profile)
+    if not isinstance(row, dict):
+        raise SizeError(f"SIZES has no entry for {profile!r}: give one dict per profile ({', '.join(PROFILES)}).")
+    unexpected = sorted(set(row) - set(limits))
+    if unexpected:
+        raise SizeError(f"SIZES[{profile!r}] has unknown key(s) {', '.join(unexpected)}: "
+                        f"the keys are {', '.join(limits)}.")
+    values = []
+    for key, (low, high) in limits.items():
+        if key not in row:
+            raise SizeError(f"SIZES[{profile!r}] has no {key!r}: give a value from {low:,} to {high:,}.")
+        value = row[key]
+        whole = isinstance(low, int) and isinstance(high, int)
+        kind_ok = isinstance(value, int) if whole else isinstance(value, int | float)
+        if isinstance(value, bool) or not kind_ok or not low <= value <= high:
+            kind = "an integer" if whole else "a number"
+            raise SizeError(f"SIZES[{profile!r}][{key!r}] = {value!r} is not allowed: "
+                            f"use {kind} from {low:,} to {high:,}.")
+        values.append(value)
+    return tuple(values)
 
 
 def progress_enabled() -> bool:
@@ -64,7 +101,7 @@ def progress_enabled() -> bool:
 def record_metrics(**metrics: float | int | str) -> None:
     """Show a notebook's headline metrics (the first one is the headline) and tag them for the runner."""
     text = "  ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in metrics.items())
-    _show("headline metrics: " + text, METRICS_KEY, {**metrics, HEADLINE_KEY: next(iter(metrics))})
+    _show("Results of this notebook: " + text, METRICS_KEY, {**metrics, HEADLINE_KEY: next(iter(metrics))})
 
 
 def _show(text: str, key: str, data: dict) -> None:

@@ -31,8 +31,11 @@ def accuracy(logits: torch.Tensor, target: torch.Tensor) -> float:
 
 def train_epoch(model: torch.nn.Module, data: Iterable[Batch], optimizer: torch.optim.Optimizer,
                 loss_fn: Callable = F.cross_entropy, device: torch.device | str = "cpu",
-                desc: str = "train") -> float:
-    """One pass over `data` with a gradient step per batch; returns the mean training loss."""
+                desc: str = "train", scheduler=None) -> float:
+    """One pass over `data` with a gradient step per batch; returns the mean training loss.
+
+    A `scheduler` given here steps after every batch (e.g. OneCycleLR, built for epochs × batches steps).
+    """
     model.train()
     total, count = 0.0, 0
     bar = tqdm(data, desc=desc, leave=False, disable=not progress_enabled())
@@ -42,6 +45,8 @@ def train_epoch(model: torch.nn.Module, data: Iterable[Batch], optimizer: torch.
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         total, count = total + loss.item() * len(target), count + len(target)
         bar.set_postfix(loss=f"{loss.item():.4f}", refresh=False)
     return total / count
@@ -69,16 +74,26 @@ def evaluate(model: torch.nn.Module, data: Iterable[Batch], loss_fn: Callable = 
 
 def fit(model: torch.nn.Module, make_train: Callable[[], Iterable[Batch]], make_val: Callable[[], Iterable[Batch]],
         optimizer: torch.optim.Optimizer, epochs: int, loss_fn: Callable = F.cross_entropy,
-        device: torch.device | str = "cpu", verbose: bool = True) -> dict[str, list[float]]:
+        device: torch.device | str = "cpu", verbose: bool = True, scheduler=None,
+        scheduler_step: str = "epoch") -> dict[str, list[float]]:
     """Train for `epochs`, evaluating after each; returns the history as lists keyed by metric.
 
-    `make_train` / `make_val` return a fresh iterable of batches each epoch (a DataLoader, or
-    a lambda around `batches(...)`).
+    `make_train` / `make_val` return a fresh iterable of batches each epoch (a DataLoader, or a
+    lambda around `batches(...)`; pass it a `generator` to make the shuffling repeatable:
+    ``lambda: batches(x, y, batch_size=64, shuffle=True, generator=g)``). An optional learning-rate
+    `scheduler` steps once per epoch (`scheduler_step="epoch"`, e.g. CosineAnnealingLR(T_max=epochs))
+    or once per batch (`"batch"`, e.g. OneCycleLR).
     """
+    if scheduler_step not in ("epoch", "batch"):
+        raise ValueError(f"scheduler_step is 'epoch' or 'batch', not {scheduler_step!r}")
+    per_batch = scheduler if scheduler_step == "batch" else None
     history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "val_loss": [], "val_acc": [], "seconds": []}
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
-        train_loss = train_epoch(model, make_train(), optimizer, loss_fn, device, desc=f"epoch {epoch}/{epochs}")
+        train_loss = train_epoch(model, make_train(), optimizer, loss_fn, device, desc=f"epoch {epoch}/{epochs}",
+                                 scheduler=per_batch)
+        if scheduler is not None and per_batch is None:
+            scheduler.step()
         val_loss, val_acc = evaluate(model, make_val(), loss_fn, device)
         for key, value in zip(history, (epoch, train_loss, val_loss, val_acc, time.perf_counter() - start)):
             history[key].append(value)
