@@ -5,9 +5,11 @@
     python tools/run_course.py --students              # the student notebooks instead
     python tools/run_course.py --profile full --in-place   # refresh committed outputs
 
-Executed copies go to runs/<profile>/<folder>/ (or back over the sources with --in-place).
-The summary (notebook, profile, device, seconds, status, headline metrics) is printed and saved
-as summary.json and summary.md next to them. Exit status 1 if any notebook failed.
+Executed copies go to runs/<profile>/<folder>/. With --in-place, a notebook that ran to the end
+with every check passing and a finite headline metric then replaces its source; otherwise (error,
+failed check, interrupt) the source is left byte for byte as it was. The summary (notebook,
+profile, device, seconds, status, headline metrics) is printed and saved as summary.json and
+summary.md next to the copies. Exit status 1 if any notebook failed, 130 if interrupted.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import sys
@@ -23,9 +26,19 @@ from pathlib import Path
 
 import papermill
 from course import ROOT, SOLUTIONS, STUDENTS, notebooks, read, write
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from traitlets import CaselessStrEnum
 
 sys.path.insert(0, str(ROOT))
-from utils.env import ENV_KEY, HEADLINE_KEY, METRICS_KEY, PROFILE_ENV, pick_profile  # noqa: E402
+from utils.data import DATA_ENV  # noqa: E402
+from utils.env import ENV_KEY, HEADLINE_KEY, METRICS_KEY, PROFILE_ENV, ProfileError, pick_profile  # noqa: E402
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Talk to the kernel over local sockets: over TCP, ipykernel warns about plain-text traffic once per notebook."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc" if os.name == "posix" else "tcp")
 
 
 def select(folder: Path, wanted: list[str]) -> list[Path]:
@@ -60,31 +73,93 @@ def tidy(nb, record: dict) -> None:
     nb.metadata["course"] = record
 
 
-def run_one(path: Path, out: Path, profile: str, kernel: str, timeout: int) -> dict:
+def kernel_env(path: Path, profile: str) -> dict:
+    """What the kernel's environment adds: the profile, strict checks for solutions, and an absolute
+    $COURSE_DATA (the kernel runs in the notebook's folder, where a relative one would mean another place)."""
     env = {PROFILE_ENV: profile, "COURSE_STRICT_CHECKS": "0" if path.parent == STUDENTS else "1",
            "TQDM_DISABLE": os.environ.get("TQDM_DISABLE", "1")}
+    if os.environ.get(DATA_ENV):
+        env[DATA_ENV] = str(Path(os.environ[DATA_ENV]).resolve())
+    return env
+
+
+def error_status(err: BaseException) -> str:
+    """One line: the notebook's exception type and message (papermill's own text is a banner and a traceback)."""
+    if isinstance(err, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(err, papermill.PapermillExecutionError):
+        kind, message = err.ename, err.evalue
+    else:
+        kind, message = type(err).__name__, str(err)
+    message = " ".join(message.split())
+    return f"failed: {kind}: {message[:300]}" if message else f"failed: {kind}"
+
+
+def verdict(status: str, headline, metrics: dict) -> str:
+    """A run that raised nothing still fails without a finite headline metric (a NaN is no result)."""
+    if status != "ok":
+        return status
+    value = metrics.get(headline)
+    if headline is None or value is None:
+        return "failed: no headline metric recorded (env.record_metrics)"
+    if not is_finite(value):
+        return f"failed: headline metric {headline} is {value}"
+    return status
+
+
+def is_finite(value) -> bool:
+    """False for NaN and infinities, also as the strings 'nan' or 'inf' the kernel turns them into in JSON."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True  # a text headline (e.g. a word) is a result
+
+
+def run_one(path: Path, out: Path, profile: str, kernel: str, timeout: int) -> dict:
+    """Execute `path` into `out` (never into `path` itself) and return its summary row."""
+    env = kernel_env(path, profile)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # the kernel inherits this process's environment
+    out.unlink(missing_ok=True)  # a copy left by an earlier run must not be read as this run's
     start, status = time.perf_counter(), "ok"
     try:
         papermill.execute_notebook(str(path), str(out), kernel_name=kernel, cwd=str(path.parent),
-                                   progress_bar=False, execution_timeout=timeout)
-    except Exception as err:  # papermill saves the partly executed notebook; say what broke
-        status = f"failed: {type(err).__name__}: {str(err).strip().splitlines()[-1][:200]}"
+                                   progress_bar=False, execution_timeout=timeout,
+                                   kernel_manager_class=IPCKernelManager)
+    except (Exception, KeyboardInterrupt) as err:  # papermill saves the partly executed copy; say what broke
+        status = error_status(err)
     finally:
         for k, v in saved.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
     seconds = round(time.perf_counter() - start, 1)
-    nb = read(out)
-    env_info = (tagged_outputs(nb, ENV_KEY) or [{}])[0]
-    metrics = {k: v for m in tagged_outputs(nb, METRICS_KEY) for k, v in m.items()}
+    nb = read(out) if out.exists() else None  # None: papermill stopped before writing anything
+    env_info = (tagged_outputs(nb, ENV_KEY) or [{}])[0] if nb else {}
+    metrics = {k: v for m in tagged_outputs(nb, METRICS_KEY) for k, v in m.items()} if nb else {}
     headline = metrics.pop(HEADLINE_KEY, next(iter(metrics), None))
     row = dict(notebook=path.name, folder=path.parent.name, profile=profile, device=env_info.get("device", "?"),
-               torch=env_info.get("torch", "?"), seconds=seconds, status=status, headline=headline, metrics=metrics)
-    tidy(nb, dict(profile=profile, device=row["device"], torch=row["torch"], python=platform.python_version(),
-                  seconds=seconds, date=datetime.date.today().isoformat(), runner="tools/run_course.py"))
-    write(nb, out)
+               torch=env_info.get("torch", "?"), seconds=seconds, status=verdict(status, headline, metrics),
+               headline=headline, metrics=metrics)
+    if nb:
+        tidy(nb, dict(profile=profile, device=row["device"], torch=row["torch"], python=platform.python_version(),
+                      seconds=seconds, date=datetime.date.today().isoformat(), runner="tools/run_course.py"))
+        write(nb, out)
     return row
+
+
+def replace_source(executed: Path, source: Path) -> None:
+    """Put a successful run over its source notebook in one step (a crash leaves old or new, never half)."""
+    tmp = source.with_name(f".{source.name}.tmp")
+    tmp.write_bytes(executed.read_bytes())
+    os.replace(tmp, source)
+
+
+def check_kernel(name: str) -> None:
+    """Refuse an unknown kernel before anything runs, naming the installed ones."""
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        known = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
+        raise SystemExit(f"no Jupyter kernel named {name!r}: installed kernels are {known}.") from None
 
 
 def markdown_table(rows: list[dict]) -> str:
@@ -107,22 +182,45 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     args = parser.parse_args()
 
-    profile = pick_profile(args.profile)
+    try:
+        profile = pick_profile(args.profile)
+    except ProfileError as err:
+        raise SystemExit(str(err)) from None
+    if args.in_place and args.students:
+        raise SystemExit("--in-place refreshes labs_solutions/ only: notebooks/ is made by tools/make_labs.py.")
+    check_kernel(args.kernel)
     folder = STUDENTS if args.students else SOLUTIONS
     out_dir = args.out.resolve() / profile / folder.name
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows, interrupted = [], False
     for path in select(folder, args.notebooks):
-        target = path if args.in_place else out_dir / path.name
+        executed = out_dir / path.name
+        if executed.resolve() == path.resolve():
+            raise SystemExit(f"--out would run {path.name} over itself: choose another folder.")
         print(f"running {path} ({profile}) ...", flush=True)
-        rows.append(run_one(path, target, profile, args.kernel, args.timeout))
+        rows.append(run_one(path, executed, profile, args.kernel, args.timeout))
         print(f"  {rows[-1]['status']} in {rows[-1]['seconds']} s  {rows[-1]['metrics']}", flush=True)
+        interrupted = rows[-1]["status"] == "interrupted"
+        if interrupted:
+            break  # Ctrl-C stops the course, after the summary of what ran
+        if args.in_place:
+            ok = rows[-1]["status"] == "ok"
+            if ok:
+                replace_source(executed, path)
+            print(f"  {path.name} {'updated' if ok else 'left unchanged'}; this run is in {executed}", flush=True)
+    save_summary(rows, out_dir)
+    if interrupted:
+        print("interrupted: no source notebook was changed by the unfinished run", file=sys.stderr)
+        return 130
+    return 0 if all(r["status"] == "ok" for r in rows) else 1
+
+
+def save_summary(rows: list[dict], out_dir: Path) -> None:
     table = markdown_table(rows)
     print("\n" + table)
     (out_dir / "summary.json").write_text(json.dumps(rows, indent=2) + "\n")
     (out_dir / "summary.md").write_text(table + "\n")
     print(f"\nsummary saved to {out_dir / 'summary.md'}")
-    return 0 if all(r["status"] == "ok" for r in rows) else 1
 
 
 if __name__ == "__main__":

@@ -15,11 +15,20 @@ ENV_KEY, METRICS_KEY = "course_env", "course_metrics"  # output tags read by too
 HEADLINE_KEY = "_headline"  # inside the metrics tag: which metric is the headline (JSON keys get sorted)
 
 
+class ProfileError(ValueError):
+    """An unknown profile, told in one line (no stack trace in a notebook or in tools/run_course.py)."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython calls this instead of printing a traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
 def pick_profile(requested: str = "") -> str:
     """The profile to run: papermill's -p value, else $COURSE_PROFILE, else full on a GPU and cpu without."""
-    profile = requested or os.environ.get(PROFILE_ENV, "") or ("full" if torch.cuda.is_available() else "cpu")
+    env_profile = os.environ.get(PROFILE_ENV, "")
+    profile = requested or env_profile or ("full" if torch.cuda.is_available() else "cpu")
     if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILES)}")
+        source = "" if requested else f" (from ${PROFILE_ENV})"
+        raise ProfileError(f"unknown profile {profile!r}{source}: choose one of {', '.join(PROFILES)}.")
     return profile
 
 
