@@ -136,3 +136,9 @@ def test_parameters_cell_of_the_documented_form_parses_cleanly(caplog):
     with caplog.at_level(logging.WARNING, logger="papermill"):
         PythonTranslator.inspect(bad)
     assert "Unable to parse line 2" in caplog.text  # today's form: two `=` on one line
+
+
+def test_jupyterlab_is_one_of_the_course_packages():
+    """The README's setup command (pip install -e ., which reads requirements.txt) gives a working JupyterLab."""
+    names = [line.split(">")[0].split("=")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    assert "jupyterlab" in names
