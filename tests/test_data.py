@@ -497,3 +497,16 @@ def test_hub_models_missing_offline_fail_fast(cache, monkeypatch, load):
         load()
     assert time.perf_counter() - start < 10
     assert "cannot be reached" in one_sentence(err)
+
+
+def test_link_data_with_course_data_a_file_is_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "src" / "sst2").mkdir(parents=True)
+    (tmp_path / "oops").write_text("")
+    result = subprocess.run([sys.executable, str(data.REPO_ROOT / "tools" / "link_data.py"), str(tmp_path / "src")],
+                            capture_output=True, text=True, env={**os.environ, data.DATA_ENV: str(tmp_path / "oops")})
+    assert result.returncode == 1 and result.stderr.strip().endswith("is a file, not a folder: point it at a folder "
+                                                                     "for the dataset cache.")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -4,7 +4,8 @@
 
 SOURCE is laid out like data/ except that MNIST's four .gz files sit in mnist/ (they go to
 MNIST/raw/, where torchvision looks). Files are linked, not copied; folders are made for real,
-so loaders can still unpack archives next to the links. The loaders verify every checksum.
+so loaders can still unpack archives next to the links and remember what verified (in the
+cache, never in SOURCE, which may be read-only). The loaders verify every checksum.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from utils.data import data_dir  # noqa: E402
+from utils.data import DataError, data_dir  # noqa: E402
 
 RENAMES = {"mnist": "MNIST/raw"}
 
@@ -42,8 +43,12 @@ def main() -> None:
     args = parser.parse_args()
     if not args.source.is_dir():
         raise SystemExit(f"{args.source} is not a folder")
-    n = link_tree(args.source, data_dir())
-    print(f"linked {n} new files from {args.source} into {data_dir()}")
+    try:
+        target = data_dir()
+    except DataError as err:  # e.g. $COURSE_DATA names a file: one sentence, no traceback
+        raise SystemExit(str(err)) from None
+    n = link_tree(args.source, target)
+    print(f"linked {n} new files from {args.source} into {target}")
 
 
 if __name__ == "__main__":
