@@ -52,7 +52,8 @@ def device_name(device: torch.device) -> str:
     """A human name for the device, e.g. 'NVIDIA H100 80GB HBM3' or 'cpu (2 threads)'."""
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
-    return f"{device.type} ({torch.get_num_threads()} threads, {platform.machine()})"
+    threads = torch.get_num_threads()
+    return f"{device.type} ({threads} thread{'s' if threads != 1 else ''}, {platform.machine()})"
 
 
 def setup(profile: str = "", seed: int = 0) -> tuple[str, torch.device]:
