@@ -22,7 +22,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import torch
 import torch.nn as nn
 
@@ -32,21 +31,15 @@ EXPORTED = ("Standardize", "conv_block", "best_cnn", "random_affine", "make_opti
 N_VAL = 5_000  # the notebook carves its validation split with the same permutation (seed 0)
 
 sys.path.insert(0, str(ROOT))
-from utils import data, env  # noqa: E402
+from utils import data, env, lectures  # noqa: E402
 
 
 def load_recipe(path: Path = NOTEBOOK) -> dict:
     """Execute the notebook's imports cell and its `export` cells; return the names they define."""
-    nb = nbformat.read(path, as_version=4)
-    imports = next(c for c in nb.cells if c.cell_type == "code" and "from utils import" in c.source)
-    exported = [c for c in nb.cells if "export" in c.metadata.get("tags", [])]
-    namespace: dict = {"__name__": "lecture03"}
-    for index, cell in enumerate([imports, *exported]):
-        exec(compile(cell.source, f"{path.name} (exported cell {index})", "exec"), namespace)
-    missing = [name for name in EXPORTED if name not in namespace]
-    if missing:
-        raise SystemExit(f"{path.name}: the cells tagged export no longer define {', '.join(missing)}")
-    return namespace
+    try:
+        return lectures.load_exports(path, EXPORTED)
+    except lectures.ExportMissing as err:
+        raise SystemExit(str(err)) from None
 
 
 class Autocast(nn.Module):
