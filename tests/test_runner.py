@@ -9,7 +9,7 @@ import sys
 import time
 
 import nbformat
-from course import ROOT
+from course import ROOT, SOLUTIONS, WIDGET_VIEW, notebooks, outputs_digest
 from papermill.translators import PythonTranslator
 
 SETUP = "from utils import env\nPROFILE, device = env.setup('')"
@@ -142,3 +142,27 @@ def test_jupyterlab_is_one_of_the_course_packages():
     """The README's setup command (pip install -e ., which reads requirements.txt) gives a working JupyterLab."""
     names = [line.split(">")[0].split("=")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     assert "jupyterlab" in names
+
+
+def test_widgets_are_saved_as_what_they_showed_and_outputs_get_a_digest(tmp_path):
+    nb = make_notebook(tmp_path / "20_widget.ipynb", SETUP,
+                       "import ipywidgets\nimport matplotlib.pyplot as plt\n"
+                       "def show(k=2):\n    plt.plot([0, k])\n    plt.show()\n"
+                       "ipywidgets.interact(show, k=(1, 5))",
+                       "env.record_metrics(a=1.0)")
+    assert run("--profile", "smoke", "--in-place", "--out", tmp_path / "runs", nb).returncode == 0
+    saved = nbformat.read(nb, as_version=4)
+    outputs = saved.cells[1].outputs
+    assert "widgets" not in saved.metadata and not any(WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    assert outputs[0].data["text/plain"] == "Run this cell to use its controls (k)."
+    assert "image/png" in outputs[1].data  # the figure the slider's first position drew
+    assert saved.metadata["course"]["outputs_sha256"] == outputs_digest(saved)
+
+
+def test_committed_outputs_are_those_of_their_recorded_run():
+    """A lecture run in JupyterLab and saved (autosave) has outputs its recorded run did not make: caught here."""
+    for path in notebooks(SOLUTIONS):
+        nb = nbformat.read(path, as_version=4)
+        assert nb.metadata["course"].get("outputs_sha256") == outputs_digest(nb), (
+            f"{path.relative_to(ROOT)}: its outputs are not those of its recorded run (saved from JupyterLab?); "
+            f"restore it with git, or rerun: python tools/run_course.py --in-place {path.stem[:2]}")

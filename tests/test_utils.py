@@ -34,6 +34,17 @@ def test_batches_cover_every_example_once():
     assert all(torch.equal(bx[:, 0].long(), by) for bx, by in got)  # inputs stay paired with targets
 
 
+def test_batches_know_their_length_and_transform_the_inputs_in_order():
+    x, y = torch.arange(10.0)[:, None], torch.arange(10)
+    plain = train.batches(x, y, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(0))
+    assert len(plain) == 3 == len(list(plain))  # a progress bar shows "1/3", not "1/?"
+    doubled = train.batches(x, y, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(0),
+                            transform=lambda xb: 2 * xb)
+    for (px, py), (dx, dy) in zip(train.batches(x, y, batch_size=4, shuffle=True,
+                                                generator=torch.Generator().manual_seed(0)), doubled):
+        assert torch.equal(py, dy) and torch.equal(2 * px, dx)  # same order, only the inputs transformed
+
+
 def test_fit_learns_a_separable_problem():
     torch.manual_seed(0)
     x = torch.randn(512, 2)

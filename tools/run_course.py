@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import papermill
-from course import ROOT, SOLUTIONS, STUDENTS, notebooks, read, write
+from course import ROOT, SOLUTIONS, STUDENTS, notebooks, outputs_digest, read, static_widgets, write
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from traitlets import CaselessStrEnum
@@ -62,15 +62,17 @@ def tagged_outputs(nb, key: str) -> list[dict]:
 
 
 def tidy(nb, record: dict) -> None:
-    """Drop papermill's timing metadata (noisy diffs) and record how the outputs were made."""
+    """Drop papermill's timing metadata (noisy diffs), freeze widgets into what they showed, and record how
+    the outputs were made, with their digest."""
     nb.metadata.pop("papermill", None)
+    static_widgets(nb)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = [t for t in cell.metadata.get("tags", []) if t != "injected-parameters"]
         if "tags" in cell.metadata:
             cell.metadata["tags"] = tags
-    nb.metadata["course"] = record
+    nb.metadata["course"] = dict(record, outputs_sha256=outputs_digest(nb))
 
 
 def kernel_env(path: Path, profile: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -14,14 +15,29 @@ from .env import progress_enabled
 Batch = tuple[torch.Tensor, ...]  # (*inputs, target): the model is called as model(*inputs)
 
 
-def batches(*tensors: torch.Tensor, batch_size: int, shuffle: bool = False,
-            generator: torch.Generator | None = None) -> Iterator[Batch]:
-    """Slice tensors that already sit on the device into mini-batches: no DataLoader, no per-sample work."""
-    n = len(tensors[0])
-    order = torch.randperm(n, device=tensors[0].device, generator=generator) if shuffle else None
-    for start in range(0, n, batch_size):
-        idx = slice(start, start + batch_size) if order is None else order[start:start + batch_size]
-        yield tuple(t[idx] for t in tensors)
+class batches:  # lower case: it is used like a function, train.batches(x, y, batch_size=64)
+    """Slice tensors that already sit on the device into mini-batches: no DataLoader, no per-sample work.
+
+    Iterate over it for (x_batch, y_batch, ...) tuples; `len()` is the number of batches, so a progress bar
+    knows its total. With `shuffle`, the order is drawn from `generator` each time iteration starts. A
+    `transform` (e.g. a random augmentation) is applied to each batch's first tensor, in batch order.
+    """
+
+    def __init__(self, *tensors: torch.Tensor, batch_size: int, shuffle: bool = False,
+                 generator: torch.Generator | None = None, transform: Callable | None = None):
+        self.tensors, self.batch_size, self.shuffle = tensors, batch_size, shuffle
+        self.generator, self.transform = generator, transform
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.tensors[0]) / self.batch_size)
+
+    def __iter__(self) -> Iterator[Batch]:
+        n = len(self.tensors[0])
+        order = torch.randperm(n, device=self.tensors[0].device, generator=self.generator) if self.shuffle else None
+        for start in range(0, n, self.batch_size):
+            idx = slice(start, start + self.batch_size) if order is None else order[start:start + self.batch_size]
+            first, *rest = (t[idx] for t in self.tensors)
+            yield (first if self.transform is None else self.transform(first), *rest)
 
 
 def accuracy(logits: torch.Tensor, target: torch.Tensor) -> float:
