@@ -47,11 +47,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     REPO = "{url}"
-    if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", REPO, "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/course"], check=True)
-    sys.path.insert(0, "/content/course")
-    os.chdir("/content/course/{folder}")'''
+    BRANCH = "{branch}"
+    COURSE = "/content/course"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", BRANCH, REPO, COURSE], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", COURSE], check=True)
+    if COURSE not in sys.path:
+        sys.path.insert(0, COURSE)
+    os.chdir(f"{{COURSE}}/{folder}")'''
 
 
 def badge(folder: str, name: str) -> str:
@@ -70,7 +73,7 @@ def stamp_colab(nb, folder: str, name: str) -> None:
     if len(setup) != 1:
         raise SystemExit(f"{folder}/{name}: expected one cell tagged colab-setup, found {len(setup)}")
     url = f"https://github.com/{setting('repository')}"
-    setup[0].source = COLAB_CELL.format(url=url, folder=folder)
+    setup[0].source = COLAB_CELL.format(url=url, branch=setting("branch"), folder=folder)
 
 
 def check_markers(source: str, name: str) -> None:
