@@ -39,7 +39,7 @@ MARKER_LIKE = re.compile(r"#+\s*(begin|end)[\W_]*solution", re.IGNORECASE)  # an
 WRITTEN = ROOT / "runs" / "make_labs.json"  # digest of each student notebook's cells as make_labs last wrote them
 BADGE = re.compile(r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]\([^)]*\)")
 COLAB_CELL = '''\
-# Colab only: fetch the course and install its helpers. Elsewhere this cell does nothing.
+# Colab only: fetch the course and the packages its lectures use. Elsewhere this cell does nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -51,9 +51,11 @@ if "google.colab" in sys.modules:
     COURSE = "/content/course"
     if not os.path.isdir(COURSE):
         subprocess.run(["git", "clone", "--depth", "1", "--branch", BRANCH, REPO, COURSE], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", COURSE], check=True)
+        # the lectures' packages only: Colab's own torch and notebook kernel are kept as they are
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", f"{{COURSE}}/requirements-colab.txt"],
+                       check=True)
     if COURSE not in sys.path:
-        sys.path.insert(0, COURSE)
+        sys.path.insert(0, COURSE)  # the course's helpers: from utils import ...
     os.chdir(f"{{COURSE}}/{folder}")'''
 
 
