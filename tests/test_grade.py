@@ -67,7 +67,9 @@ def gradebook(path):
 def test_every_kind_of_submission_gets_its_row(tmp_path):
     solutions, subs = tmp_path / "solutions", tmp_path / "submissions"
     save(solutions / "50_fake.ipynb", lecture_cells())
+    save(solutions / "51_more.ipynb", lecture_cells())  # a second lecture, which nobody submitted
     submission(subs, "alice")  # right answers
+    (subs / "alice" / "notes.ipynb").write_text("{}")  # matches no lecture: skipped with a warning
     submission(subs, "bob", {4: stub_out(DOUBLE, "x"), 9: stub_out(ADD, "x")})  # wrote nothing
     submission(subs, "faker", {4: "def double(x):\n    return x", 5: "print('✅ Exercise 1 (double): correct.')",
                                9: "def add(a, b):\n    return a - b"}, drop={10})  # faked and deleted checks
@@ -77,15 +79,20 @@ def test_every_kind_of_submission_gets_its_row(tmp_path):
                                 9: "def add(a, b):\n    while True:\n        pass"})
     (subs / "mallory").mkdir()
     (subs / "mallory" / "50_fake.ipynb").write_text("{ this is not JSON")
-    save(subs / "dave_50_fake.ipynb", [c for i, c in enumerate(lecture_cells()) if i != 9])  # flat; no cell 2
+    dave = [c for i, c in enumerate(lecture_cells()) if i != 9]  # no exercise cell 2
+    dave[4].source = "def double(x):\n    return twice(x)"
+    dave.insert(5, code("def twice(x):  # a helper cell the student added\n    return x * 2"))
+    save(subs / "dave_50_fake.ipynb", dave)  # the flat layout
     submission(subs, "erin")
     save(subs / "erin" / "50_fake (1).ipynb", lecture_cells())  # two notebooks for one lecture: not guessed
     (subs / "frank").mkdir()  # nothing submitted
     out = tmp_path / "grades"
 
-    result = grade(subs, "--solutions", solutions, "--out", out, "--timeout", 6, "--jobs", 2)
+    result = grade(subs, "--solutions", solutions, "--out", out, "--timeout", 6, "--jobs", 2,
+                   "--lecture", "50", "--lecture", "51")
     assert result.returncode == 0, result.stdout + result.stderr
-    rows = gradebook(out / "gradebook.csv")
+    assert "skipped alice/notes.ipynb" in result.stderr
+    rows = gradebook(out / "gradebook_50_fake.csv")
     assert sorted(rows) == ["alice", "bob", "crasher", "dave", "erin", "faker", "frank", "looper", "mallory"]
     grades = {s: (r[DOUBLE_NAME], r[ADD_NAME], r["total"], r["out_of"]) for s, r in rows.items()}
 
@@ -104,7 +111,9 @@ def test_every_kind_of_submission_gets_its_row(tmp_path):
     assert rows["erin"]["status"] == "2 notebooks for lecture 50: keep one" and grades["erin"][2] == "0"
     assert rows["frank"]["status"] == "no notebook for lecture 50" and grades["frank"][2] == "0"
 
-    markdown = (out / "gradebook.md").read_text()
+    # one gradebook per lecture: for lecture 51, a row per student saying nothing was submitted
+    assert {r["status"] for r in gradebook(out / "gradebook_51_more.csv").values()} == {"no notebook for lecture 51"}
+    markdown = (out / "gradebook_50_fake.md").read_text()
     assert markdown.count("\n| ") == 1 + 9  # the header and one row per student
     assert "| alice | 2/2 | ✅ | ✅ | ok |" in markdown
     assert (out / "executed" / "alice" / "50_fake.ipynb").is_file()

@@ -1,7 +1,8 @@
 """Grade a folder of submitted student notebooks and write a gradebook (CSV and markdown).
 
-    python tools/grade.py SUBMISSIONS                      # every lecture found, smoke profile
-    python tools/grade.py SUBMISSIONS --lecture 03 --out grades --timeout 300 --profile cpu
+    python tools/grade.py SUBMISSIONS                      # every lecture found, smoke profile, into ./grades
+    python tools/grade.py SUBMISSIONS --lecture 03 --out grades03 --jobs 2
+    python tools/grade.py SUBMISSIONS --profile cpu --timeout 1200   # a longer lesson: allow longer cells
 
 Layout of SUBMISSIONS, one folder per student (the folder name is the student's name):
 
@@ -22,10 +23,14 @@ between the student's `### Exercise k: ...` heading and the first cell that is a
 `check` or a `checks.check(` call), a heading, or a lecture cell of the solution (same cell id or
 same source): the exercise cell and any helper cells the student added there, in order. Without
 that heading, the student's cell with the exercise cell's id is used; without either, the stub
-(the check says ⏳). Code a student wrote elsewhere (e.g. in a lecture cell) is not run.
+(the check says ⏳). Code a student wrote elsewhere (e.g. in a lecture cell) is not run. The other
+way round, the student's notebook with the solution's checks put back, would run whatever a student
+changed in the lecture cells (a smaller test set, a redefined reference function) and would have to
+guess where a check goes once cells were moved or deleted; here only exercise code varies.
 
-How it runs. One fresh kernel per notebook, in a scratch folder, with checks that print instead
-of raising, each cell under a time limit (--timeout, default 120 s), and errors allowed: an
+How it runs. One fresh kernel per notebook (--jobs at once), in a scratch folder, with checks that
+print instead of raising, each cell under a time limit (--timeout, default 120 s, ample for the
+smoke profile; the lecture cells of cpu and full train longer), and errors allowed: an
 exception in an exercise cell is shown by its check as ❌. When a cell of exercise k times out
 or kills the kernel (e.g. `os._exit`), exercise k gets "timeout" or "crash" and the notebook is
 run again from the start with exercise k left as its stub, so the other exercises are still
@@ -132,16 +137,12 @@ def exercises_of(nb, name: str) -> list[Exercise]:
     return found
 
 
-def load_lectures(folder: Path) -> dict[str, Lecture]:
-    """The solution notebooks of `folder`, by their two-digit number."""
-    lectures = {}
-    for path in notebooks(folder):
-        nb = read(path)
-        lectures[path.name[:2]] = Lecture(path, nb, exercises_of(nb, path.name))
-    return lectures
+def load_lecture(path: Path) -> Lecture:
+    nb = read(path)
+    return Lecture(path, nb, exercises_of(nb, path.name))
 
 
-def find_submissions(folder: Path, lectures: dict[str, Lecture]) -> tuple[dict, set[str], list[str]]:
+def find_submissions(folder: Path, lectures: dict[str, Path]) -> tuple[dict, set[str], list[str]]:
     """{(student, lecture number): [paths]}, every student (a folder with no notebook too), and warnings
     about the files that match no lecture."""
     found: dict[tuple[str, str], list[Path]] = {}
@@ -161,11 +162,11 @@ def find_submissions(folder: Path, lectures: dict[str, Lecture]) -> tuple[dict, 
                     warnings.append(f"skipped {path.relative_to(folder)}: its name does not start with a "
                                     f"lecture number ({', '.join(sorted(lectures))})")
         elif entry.suffix == ".ipynb":
-            lecture = next((n for n, lec in lectures.items() if entry.name.endswith(f"_{lec.path.name}")), None)
+            lecture = next((n for n, path in lectures.items() if entry.name.endswith(f"_{path.name}")), None)
             if lecture is None:
                 warnings.append(f"skipped {entry.name}: not <student>_NN_topic.ipynb for a lecture of the course")
                 continue
-            student = entry.name[: -len(lectures[lecture].path.name) - 1]
+            student = entry.name[: -len(lectures[lecture].name) - 1]
             students.add(student)
             found.setdefault((student, lecture), []).append(entry)
     return found, students, warnings
@@ -375,7 +376,7 @@ def main() -> int:
     if not args.submissions.is_dir():
         raise SystemExit(f"{args.submissions} is not a folder of submissions")
     check_kernel(args.kernel)
-    lectures = load_lectures(args.solutions.resolve())
+    lectures = {path.name[:2]: path for path in notebooks(args.solutions.resolve())}  # read when graded
     unknown = [x for x in args.lecture if x[:2] not in lectures]
     if unknown:
         raise SystemExit(f"no solution notebook for lecture {', '.join(unknown)} in {args.solutions}")
@@ -389,7 +390,7 @@ def main() -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     for number in wanted:
-        lecture = lectures[number]
+        lecture = load_lecture(lectures[number])
         if not lecture.exercises:
             print(f"skipped {lecture.path.name}: no exercise (a '### Exercise k: name' heading, then an exercise "
                   "cell and a check cell)", file=sys.stderr)
