@@ -88,7 +88,7 @@ def test_every_kind_of_submission_gets_its_row(tmp_path):
     (subs / "frank").mkdir()  # nothing submitted
     out = tmp_path / "grades"
 
-    result = grade(subs, "--solutions", solutions, "--out", out, "--timeout", 6, "--jobs", 2,
+    result = grade(subs, "--solutions", solutions, "--out", out, "--timeout", 10, "--jobs", 2,
                    "--lecture", "50", "--lecture", "51")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "skipped alice/notes.ipynb" in result.stderr
