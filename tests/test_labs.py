@@ -8,7 +8,7 @@ import sys
 import make_labs
 import pytest
 import run_course
-from course import ROOT, SOLUTIONS, STUDENTS, notebooks, read, setting
+from course import ROOT, SOLUTIONS, STUDENTS, notebooks, read
 
 SOLUTION_NBS = notebooks(SOLUTIONS)
 NAMES = [p.name for p in SOLUTION_NBS]
@@ -38,10 +38,10 @@ def test_stub_keeps_indentation_and_raises():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_structure(name):
-    """The skeleton of COURSE.md: badge, Colab cell, one parameters cell, exercises each with a check."""
+    """The skeleton of COURSE.md: one parameters cell, exercises each with a check (badge and Colab cell:
+    tests/test_colab.py)."""
     for folder in ("labs_solutions", "notebooks"):
         nb = read(ROOT / folder / name)
-        assert f"github/{setting('repository')}/blob/{setting('branch')}/{folder}/{name})" in nb.cells[0].source
         params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(params) == 1 and 'PROFILE = ""' in params[0].source
         assert re.search(r'"smoke":.*"cpu":.*"full":', params[0].source, re.S), "SIZES must cover every profile"
