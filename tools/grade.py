@@ -302,8 +302,9 @@ def grade(path: Path, lecture: Lecture, kernel: str, env: dict, timeout: int, ex
                 results[exercise.name] = "⏳ (no exercise cell found)"
     if problem:
         where = f"in cell {index + 1}" if index is not None else "at start-up"
-        what = {"timeout": f"a cell ran over {timeout} s", "crash": "the kernel died"}.get(problem, problem)
-        notes.append(f"{what} {where}, outside the exercises: the checks after it were not run")
+        what = {"timeout": f"a cell ran over {timeout} s", "crash": "the kernel died"}.get(
+            problem, f"the kernel failed ({problem.removeprefix('kernel: ')})")
+        notes.append(f"{what} {where}, outside the exercises: the checks from there on were not run")
     write(nb, executed)
     return {"results": results, "status": "; ".join(notes) or "ok"}
 
