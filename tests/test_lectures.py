@@ -31,6 +31,14 @@ def test_exported_cells_run_after_the_imports(tmp_path):
     assert "env" in namespace  # the imports cell ran first
 
 
+def test_the_colab_cell_is_not_taken_for_the_imports(tmp_path):
+    colab = nbformat.v4.new_code_cell("import sys\n\nif 'google.colab' in sys.modules:\n"
+                                      "    sys.path.insert(0, '/content/course')  # then: from utils import ...",
+                                      metadata={"tags": ["colab-setup"]})
+    path = write_lecture(tmp_path / "99_x.ipynb", [colab, *lecture_cells()])
+    assert "env" in lectures.load_exports(path, names=("ROOT_TWO",))
+
+
 def test_a_missing_name_is_refused_in_one_sentence(tmp_path):
     path = write_lecture(tmp_path / "99_x.ipynb", lecture_cells())
     with pytest.raises(lectures.ExportMissing, match=r"99_x.ipynb: .*export no longer define best_cnn, fit\.$"):

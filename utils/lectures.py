@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def load_exports(lecture: str | Path, names: Iterable[str] = ()) -> dict:
         path = SOLUTIONS / f"{lecture}.ipynb"
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    imports = next((c for c in code if "from utils import" in c.source), None)
+    imports = next((c for c in code if "colab-setup" not in c.metadata.get("tags", [])
+                    and re.search(r"^from utils import", c.source, re.MULTILINE)), None)
     exported = [c for c in code if "export" in c.metadata.get("tags", [])]
     namespace: dict = {"__name__": f"lecture_{path.stem}"}
     for index, cell in enumerate([c for c in (imports, *exported) if c is not None]):
