@@ -99,6 +99,14 @@ def test_badge_and_colab_cell_point_at_this_notebook(folder, name):
     assert re.search(rf'^ +os\.chdir\(f"{{COURSE}}/{folder}"\)$', cell, re.M), "the cell moves into this folder"
 
 
+def test_readme_colab_links_open_notebooks_of_this_repository_and_branch():
+    links = re.findall(r"https://colab\.research\.google\.com/github/([^)\s]*)", (ROOT / "README.md").read_text())
+    prefix = f"{setting('repository')}/blob/{setting('branch')}/"
+    wrong = [link for link in links if not (link.startswith(prefix) and link.endswith(".ipynb")
+                                            and (ROOT / link[len(prefix):]).is_file())]
+    assert not wrong, f"README links that open no notebook of {prefix}: {wrong}"
+
+
 def test_colab_requirements_are_the_courses_and_leave_colab_alone():
     """requirements-colab.txt: lines of requirements.txt, without Colab's kernel packages or the course's tools."""
     colab, course = requirement_lines("requirements-colab.txt"), requirement_lines("requirements.txt")
