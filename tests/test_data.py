@@ -467,6 +467,22 @@ def test_glove_from_the_official_zip_unpacks_only_the_50d_file(cache, tmp_path, 
     assert sorted(p.name for p in (cache / "glove").iterdir()) == ["glove.6B.50d.txt", "glove.6B.zip"]
 
 
+def test_sst2_glue_downloads_verifies_and_parses(cache, tmp_path, monkeypatch):
+    text = b"sentence\tlabel\nit 's a charming journey . \t1\nunflinchingly bleak\t0\n"
+    (tmp_path / "served").mkdir()
+    (tmp_path / "served" / "dev.tsv").write_bytes(text)
+    monkeypatch.setattr(data, "SST2_GLUE_BASE", (tmp_path / "served").as_uri() + "/")
+    monkeypatch.setattr(data, "SST2_GLUE", {"dev": ("dev.tsv", sha256(text).split(":")[1])})
+    assert data.load_sst2_glue("dev") == [("it 's a charming journey .", 1), ("unflinchingly bleak", 0)]
+    assert (cache / "sst2" / "glue" / "dev.tsv").read_bytes() == text
+
+
+def test_sst2_glue_has_no_labelled_test_split(cache):
+    with pytest.raises(data.DataError) as err:
+        data.load_sst2_glue("test")
+    assert "'train' and 'dev'" in one_sentence(err)
+
+
 @pytest.fixture
 def small_minilm(cache, monkeypatch):
     folder = cache / data.MINILM_DIR

@@ -48,6 +48,13 @@ def test_text_corpora_sizes():
     assert len(mr) == 10662 and sum(label for _, label in mr) == 5331
 
 
+def test_sst2_glue_sizes_and_labels():
+    require("sst2/glue/train.tsv")
+    train, dev = data.load_sst2_glue("train"), data.load_sst2_glue("dev")
+    assert (len(train), len(dev)) == (67_349, 872)
+    assert (sum(label for _, label in train), sum(label for _, label in dev)) == (37_569, 444)
+
+
 def test_imdb_test_split():
     require("imdb/aclImdb_v1_labeled.tar.gz")
     reviews = data.load_imdb("test")

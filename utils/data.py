@@ -494,6 +494,31 @@ def load_sst2(split: str) -> list[tuple[str, int]]:
     return pairs
 
 
+# GLUE's SST-2 (Wang et al., 2019; official archive https://dl.fbaipublicfiles.com/glue/data/SST-2.zip, which
+# publishes no checksum): the same tsv files, one by one, from a public copy pinned to a commit (its
+# train_full.tsv is GLUE's train.tsv); sha256 of the files in shared/datasets/sst2/glue.
+SST2_GLUE_BASE = ("https://raw.githubusercontent.com/eyalbd2/Reproducing-AutoPrompt/"
+                  "6288fb5bec9c572f2492875ae0111df5b6daed11/glue_data/SST-2/")
+SST2_GLUE = {  # split: (file in that copy, sha256)
+    "train": ("train_full.tsv", "48eac26399f8456935f81dd9e3a745c1430adb6c62e233ccfe22db4a0d15d1d1"),
+    "dev": ("dev.tsv", "54a9c12c77e402fc14d6a66a506f24d999f596b0176eb777c972cccc2f9cc4b0"),
+}
+
+
+def load_sst2_glue(split: str) -> list[tuple[str, int]]:
+    """GLUE's SST-2 ('train': 67,349 phrases and sentences; 'dev': 872 sentences) as (text, label) pairs.
+
+    GLUE hides the labels of its test split, so a model is chosen on a validation split carved from 'train'
+    and 'dev' serves as the held-out test set.
+    """
+    if split not in SST2_GLUE:
+        raise DataError(f"GLUE's SST-2 has the labelled splits 'train' and 'dev', not {split!r}.")
+    remote, sha256 = SST2_GLUE[split]
+    path = fetch(f"GLUE SST-2 {split}", f"sst2/glue/{split}.tsv", SST2_GLUE_BASE + remote, "sha256:" + sha256)
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]  # the first line is the header "sentence<TAB>label"
+    return [(text.strip(), int(label)) for text, label in (line.rsplit("\t", 1) for line in lines)]
+
+
 RT_BASE = ("https://raw.githubusercontent.com/dennybritz/cnn-text-classification-tf/"
            "18762b459e21d9c70e5c242f8d43fc4e6db37a0d/data/rt-polaritydata/")
 RT_SHA256 = {
@@ -568,7 +593,9 @@ MINILM_FILES = {
 def load_minilm():
     """all-MiniLM-L6-v2 (a 6-layer BERT) as (tokenizer, model): the cached folder if present, else the hub."""
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a bar for reading 103 tensors from a local file says nothing
     folder = data_dir() / MINILM_DIR
     if folder.exists():
         for name, sha256 in MINILM_FILES.items():
