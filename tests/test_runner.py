@@ -163,6 +163,6 @@ def test_committed_outputs_are_those_of_their_recorded_run():
     """A lecture run in JupyterLab and saved (autosave) has outputs its recorded run did not make: caught here."""
     for path in notebooks(SOLUTIONS):
         nb = nbformat.read(path, as_version=4)
-        assert nb.metadata["course"].get("outputs_sha256") == outputs_digest(nb), (
+        assert nb.metadata.get("course", {}).get("outputs_sha256") == outputs_digest(nb), (
             f"{path.relative_to(ROOT)}: its outputs are not those of its recorded run (saved from JupyterLab?); "
             f"restore it with git, or rerun: python tools/run_course.py --in-place {path.stem[:2]}")
