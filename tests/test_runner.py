@@ -98,15 +98,17 @@ def test_relative_course_data_is_the_shells_folder(tmp_path):
 
 def test_interrupt_leaves_the_source_and_saves_the_summary(tmp_path):
     done = make_notebook(tmp_path / "19_done.ipynb", SETUP, "env.record_metrics(a=1.0)")
-    slow = make_notebook(tmp_path / "20_slow.ipynb", SETUP, "import time\ntime.sleep(120)", "env.record_metrics(a=1.0)")
+    sleeping = tmp_path / "sleeping"  # the kernel runs in the notebook's folder
+    slow = make_notebook(tmp_path / "20_slow.ipynb", SETUP, "import pathlib\nimport time\n"
+                         "pathlib.Path('sleeping').touch()\ntime.sleep(120)", "env.record_metrics(a=1.0)")
     before = slow.read_bytes()
     proc = subprocess.Popen([sys.executable, str(ROOT / "tools" / "run_course.py"), "--profile", "smoke",
                              "--in-place", "--out", str(tmp_path / "runs"), str(done), str(slow)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for line in proc.stdout:  # wait until the slow notebook runs, and a little longer for its kernel to start
-        if "running" in line and slow.name in line:
-            break
-    time.sleep(5)
+    deadline = time.time() + 120  # wait until the slow cell runs (a loaded machine starts kernels slowly)
+    while not sleeping.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert sleeping.exists(), "the slow notebook never started its long cell"
     proc.send_signal(signal.SIGINT)  # Ctrl-C
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out + err
