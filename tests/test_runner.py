@@ -104,7 +104,9 @@ def test_interrupt_leaves_the_source_and_saves_the_summary(tmp_path):
     before = slow.read_bytes()
     proc = subprocess.Popen([sys.executable, str(ROOT / "tools" / "run_course.py"), "--profile", "smoke",
                              "--in-place", "--out", str(tmp_path / "runs"), str(done), str(slow)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # as in a terminal: a shell's background job (e.g. CI started with &) ignores Ctrl-C
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120  # wait until the slow cell runs (a loaded machine starts kernels slowly)
     while not sleeping.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
