@@ -16,8 +16,10 @@ install cell are rewritten in both folders from [tool.course] in pyproject.toml.
     python tools/make_labs.py --check    # exit 1 if anything is out of sync (CI runs this)
     python tools/make_labs.py --force    # also overwrite student notebooks edited by hand
 
-A marker written any other way (`#BEGIN SOLUTION`, lower case, words after it) is refused, so a
-solution cannot reach notebooks/ as plain code. A student notebook whose cells changed since
+A marker written any other way (`#BEGIN SOLUTION`, lower case, `# START SOLUTION`, `# solution:`, in a
+docstring, in a markdown cell), an END without its BEGIN, and any other mention of the word in a comment,
+string or heading are refused with the notebook and cell named, so a solution cannot reach notebooks/ as
+plain code. A student notebook whose cells changed since
 make_labs wrote it (an edit by hand, recorded in runs/make_labs.json) is not overwritten without
 --force.
 """
@@ -27,15 +29,21 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import io
 import json
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 from course import ROOT, SOLUTIONS, STUDENTS, notebooks, read, setting, write
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-MARKER_LIKE = re.compile(r"#+\s*(begin|end)[\W_]*solution", re.IGNORECASE)  # any spelling of either marker
+WORD = re.compile(r"solution", re.IGNORECASE)
+NAME_WITH_WORD = re.compile(r"[A-Za-z0-9_.]*solution[a-z0-9_]*")  # lower case, inside a name or an attribute
+MARKER_LIKE = re.compile(r"(begin|end|start|stop|open|close)[\W_]{0,3}solution"  # any spelling of a marker
+                         r"|solution[\W_]{0,3}(begin|end|start|stop)", re.IGNORECASE)
+LINE_START = re.compile(r"^[\s#*_>`'\"\-]*solutions?\b", re.IGNORECASE)  # "Solution:", "**Solution**", "# Solution"
 WRITTEN = ROOT / "runs" / "make_labs.json"  # digest of each student notebook's cells as make_labs last wrote them
 BADGE = re.compile(r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]\([^)]*\)")
 COLAB_CELL = '''\
@@ -78,18 +86,60 @@ def stamp_colab(nb, folder: str, name: str) -> None:
     setup[0].source = COLAB_CELL.format(url=url, branch=setting("branch"), folder=folder)
 
 
-def check_markers(source: str, name: str) -> None:
-    """Refuse a line that looks like a solution marker but is not exactly one (it would not be stubbed out)."""
-    for line in source.splitlines():
-        stripped = line.strip()
-        if MARKER_LIKE.search(stripped) and stripped not in (BEGIN, END):
-            raise SystemExit(f"{name}: the line {stripped!r} looks like a solution marker: "
-                             f"write exactly {BEGIN!r} or {END!r} on its own line.")
+def mentions_solution(cell) -> str | None:
+    """The first place where a cell mentions a solution other than by an exact marker line of a code cell, or None.
+
+    Exact markers are the only spelling the generator acts on, so any other (`# START SOLUTION`, `# solution:`,
+    a marker in a docstring or in a markdown cell) would copy an answer into the student notebook unnoticed.
+    In code, a Python name may contain the word (`torch.linalg.lstsq(...).solution`); comments and strings may
+    not. In markdown, prose may use the word, but not in capitals, next to begin/end/start/stop, or opening a line.
+    """
+    if cell.cell_type == "code":
+        return _code_mention(cell.source)
+    for line in cell.source.splitlines():
+        if "SOLUTION" in line or MARKER_LIKE.search(line) or LINE_START.match(line):
+            return line.strip()
+    return None
+
+
+def _code_mention(source: str) -> str | None:
+    lines = source.splitlines()
+    try:  # IPython's magics and shell escapes are not Python: blank them for the tokenizer (same line numbers)
+        python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines) + "\n"
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return next((line.strip() for line in lines  # not Python: any mention outside a name is refused
+                     if WORD.search(line) and line.strip() not in (BEGIN, END) and not _only_in_names(line)), None)
+    for tok in tokens:
+        if not WORD.search(tok.string):
+            continue
+        line = lines[tok.start[0] - 1]
+        if tok.type == tokenize.NAME:
+            if _only_in_names(tok.string):
+                continue
+        elif tok.type == tokenize.COMMENT and line.strip() in (BEGIN, END):
+            continue
+        return line.strip()
+    return None
+
+
+def _only_in_names(text: str) -> bool:
+    """Whether every mention in `text` is the lower-case word inside a Python name (`.solution`, `x_solutions`)."""
+    return not WORD.search(NAME_WITH_WORD.sub("", text)) and not MARKER_LIKE.search(text)
+
+
+def check_markers(cell, name: str, index: int) -> None:
+    """Refuse a cell that mentions a solution in any way but the exact markers of a code cell (see
+    mentions_solution), naming the notebook, the cell and the line."""
+    found = mentions_solution(cell)
+    if found is not None:
+        raise SystemExit(f"{name}, cell {index} ({cell.cell_type}): {found!r} mentions a solution but is not a "
+                         f"solution marker. Write exactly {BEGIN!r} and {END!r} on lines of their own in a code "
+                         "cell, and do not use the word elsewhere in comments, strings or headings.")
 
 
 def stub_out(source: str, name: str) -> str:
     """Replace every BEGIN/END SOLUTION block with a NotImplementedError stub at the same indent."""
-    check_markers(source, name)
     out, inside = [], False
     for line in source.splitlines():
         stripped = line.strip()
@@ -110,17 +160,19 @@ def stub_out(source: str, name: str) -> str:
 
 
 def is_exercise(cell) -> bool:
-    return cell.cell_type == "code" and BEGIN in cell.source
+    """A code cell with a marker line (one END without BEGIN too: stub_out refuses it rather than copying it)."""
+    return cell.cell_type == "code" and any(line.strip() in (BEGIN, END) for line in cell.source.splitlines())
 
 
 def student_version(solution, name: str):
     """The student notebook made from a solution notebook (a copy; the input is not changed)."""
     nb = copy.deepcopy(solution)
-    for cell in nb.cells:
-        check_markers(cell.source, name)
+    for index, cell in enumerate(nb.cells):
+        if "colab-setup" not in cell.metadata.get("tags", []):  # written by stamp_colab, not by an author
+            check_markers(cell, name, index)
         exercise = is_exercise(cell)
         if exercise:
-            cell.source = stub_out(cell.source, name)
+            cell.source = stub_out(cell.source, f"{name}, cell {index}")
         if exercise or "check" in cell.metadata.get("tags", []):
             cell.outputs, cell.execution_count = [], None
     stamp_colab(nb, "notebooks", name)
