@@ -170,3 +170,29 @@ def test_committed_outputs_are_those_of_their_recorded_run():
         assert nb.metadata.get("course", {}).get("outputs_sha256") == outputs_digest(nb), (
             f"{path.relative_to(ROOT)}: its outputs are not those of its recorded run (saved from JupyterLab?); "
             f"restore it with git, or rerun: python tools/run_course.py --in-place {path.stem[:2]}")
+
+
+def test_in_place_never_writes_a_student_notebook(tmp_path):
+    """The student notebook of a real lecture, by path, and a copy of one elsewhere: refused before running."""
+    student = ROOT / "notebooks" / "08_autoencoders.ipynb"
+    copy = tmp_path / "08_autoencoders.ipynb"
+    copy.write_bytes(student.read_bytes())
+    for path in (student, copy):
+        before = path.read_bytes()
+        result = run("--profile", "smoke", "--in-place", "--out", tmp_path / "runs", path)
+        assert result.returncode == 1 and "writes solution notebooks only" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and path.read_bytes() == before
+        assert not (tmp_path / "runs" / "smoke").exists() or not any((tmp_path / "runs" / "smoke").rglob("*.ipynb"))
+
+
+def test_a_smoke_run_replaces_a_lesson_only_when_asked(tmp_path):
+    nb = make_notebook(tmp_path / "21_lesson.ipynb", SETUP, "env.record_metrics(a=1.0)")
+    lesson = nbformat.read(nb, as_version=4)
+    lesson.metadata["course"] = {"profile": "cpu", "device": "cpu"}  # outputs of a cpu run, committed
+    nbformat.write(lesson, nb)
+    before = nb.read_bytes()
+    result = run("--profile", "smoke", "--in-place", "--out", tmp_path / "runs", nb)
+    assert result.returncode == 1 and "--replace-lesson" in result.stderr and nb.read_bytes() == before
+    result = run("--profile", "smoke", "--in-place", "--replace-lesson", "--out", tmp_path / "runs", nb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert nbformat.read(nb, as_version=4).metadata["course"]["profile"] == "smoke"

@@ -7,7 +7,9 @@
 
 Executed copies go to runs/<profile>/<folder>/. With --in-place, a notebook that ran to the end
 with every check passing and a finite headline metric then replaces its source; otherwise (error,
-failed check, interrupt) the source is left byte for byte as it was. The summary (notebook,
+failed check, interrupt) the source is left byte for byte as it was. --in-place refuses student
+notebooks (notebooks/, or any notebook with make_labs' stubs), and a smoke run does not replace the
+outputs of a cpu or full run unless --replace-lesson says so. The summary (notebook,
 profile, device, seconds, status, headline metrics) is printed and saved as summary.json and
 summary.md next to the copies. Exit status 1 if any notebook failed, 130 if interrupted.
 """
@@ -155,6 +157,24 @@ def replace_source(executed: Path, source: Path) -> None:
     os.replace(tmp, source)
 
 
+STUB = "raise NotImplementedError"  # what make_labs puts where a student's answer goes
+LESSONS = ("cpu", "full")  # committed outputs that teach; a smoke run's small numbers must not replace them
+
+
+def refuse_in_place(paths: list[Path], profile: str, replace_lesson: bool) -> None:
+    """Refuse, before anything runs, to write a run over a student notebook, or a smoke run over a lesson."""
+    for path in paths:
+        stubs = any(c.cell_type == "code" and STUB in c.source and "# YOUR CODE HERE" in c.source
+                    for c in read(path).cells)
+        if path.resolve().is_relative_to(STUDENTS.resolve()) or stubs:
+            raise SystemExit(f"--in-place writes solution notebooks only: {path} is a student notebook "
+                             "(tools/make_labs.py makes those from labs_solutions/).")
+        committed = read(path).metadata.get("course", {}).get("profile")
+        if profile == "smoke" and committed in LESSONS and not replace_lesson:
+            raise SystemExit(f"{path.name} holds the outputs of a {committed} run: a smoke run does not replace "
+                             "them unless you add --replace-lesson.")
+
+
 def check_kernel(name: str) -> None:
     """Refuse an unknown kernel before anything runs, naming the installed ones."""
     try:
@@ -179,6 +199,8 @@ def main() -> int:
     parser.add_argument("--profile", default="", help="smoke, cpu or full (default: full on a GPU, else cpu)")
     parser.add_argument("--students", action="store_true", help="run notebooks/ instead of labs_solutions/")
     parser.add_argument("--in-place", action="store_true", help="write outputs back into the notebooks")
+    parser.add_argument("--replace-lesson", action="store_true",
+                        help="with --in-place and --profile smoke: replace committed cpu/full outputs too")
     parser.add_argument("--out", type=Path, default=ROOT / "runs", help="output folder (default: runs/)")
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel name (default: python3)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
@@ -194,8 +216,11 @@ def main() -> int:
     folder = STUDENTS if args.students else SOLUTIONS
     out_dir = args.out.resolve() / profile / folder.name
     out_dir.mkdir(parents=True, exist_ok=True)
+    chosen = select(folder, args.notebooks)
+    if args.in_place:
+        refuse_in_place(chosen, profile, args.replace_lesson)
     rows, interrupted = [], False
-    for path in select(folder, args.notebooks):
+    for path in chosen:
         executed = out_dir / path.name
         if executed.resolve() == path.resolve():
             raise SystemExit(f"--out would run {path.name} over itself: choose another folder.")
