@@ -34,3 +34,27 @@ def test_utils_import_has_no_side_effects(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]" and out.stderr == ""
     assert not Path(ROOT / "utils" / "__init__.py").read_text().count("import torch")
+
+
+def test_every_test_and_notebook_cell_is_bounded_in_time():
+    """A kernel that stops answering fails its test by name instead of hanging CI (pytest-timeout, nbval)."""
+    import tomllib
+
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert 0 < int(options["timeout"]) <= 1800
+    assert "--nbval-cell-timeout=" in options["addopts"] and "--nbval-kernel-startup-timeout=" in options["addopts"]
+    assert "pytest-timeout" in (ROOT / "requirements.txt").read_text()
+
+
+def test_a_test_that_waits_forever_fails_by_name(tmp_path):
+    """The per-test limit in action: a test stuck waiting fails, named, with the stack of what it waited for."""
+    import subprocess
+    import sys
+
+    (tmp_path / "test_stuck.py").write_text("import time\n\n\ndef test_waits_for_a_lost_reply():\n"
+                                            "    time.sleep(600)\n")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--timeout=3",
+                             "test_stuck.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "test_waits_for_a_lost_reply" in result.stdout and "Timeout" in result.stdout
+    assert "time.sleep(600)" in result.stdout  # where it was waiting

@@ -5,6 +5,10 @@ The solution notebook runs once, cell by cell, in one kernel. After each check c
 that check is executed in its place (the code redefines what the exercise defines), the check cell runs again,
 and its output must start with ❌ and match `pattern` (so the message points at the mistake). After each
 trial the exercise cell runs again, so every trial, and the lecture after it, starts from the solution.
+
+Every wait on the kernel is bounded: a cell that gets no reply within CELL_LIMIT seconds (a lost message, a
+stalled or dead kernel) fails that notebook's tests with the notebook, the cell and what was waited for, and
+the failure is remembered, so the other tests of the notebook fail at once instead of waiting again.
 """
 
 from __future__ import annotations
@@ -12,16 +16,23 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from course import SOLUTIONS, notebooks, read
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 HERE = Path(__file__).parent / "wrong_answers"
 CHECK_NAME = re.compile(r'checks\.check\(\s*"([^"]+)"')
 NAMES = [p.name for p in notebooks(SOLUTIONS)]
+CELL_LIMIT = int(os.environ.get("COURSE_TEST_CELL_LIMIT", "300"))  # seconds; the longest smoke cell takes about 30
+
+
+class KernelStalled(Exception):
+    """The kernel did not answer in time, or died: which notebook, which cell, what was waited for."""
 
 
 def wrong_answers(name: str) -> dict[str, list[tuple[str, str, str]]]:
@@ -43,11 +54,22 @@ def check_names(nb) -> list[str]:
             for m in [CHECK_NAME.search(c.source)] if m]
 
 
-def run_with_wrong_answers(path: Path, wrong: dict) -> dict[tuple[str, str], str]:
+def run_with_wrong_answers(path: Path, wrong: dict, limit: int = CELL_LIMIT) -> dict[tuple[str, str], str]:
     """Execute the solution notebook with every wrong answer tried at its check; (check, mistake) -> output."""
     nb = read(path)
-    client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, kernel_name="python3", timeout=limit, startup_timeout=limit,
+                            shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}})
     results, exercise = {}, None
+
+    def execute(cell, index, what):
+        try:
+            client.execute_cell(cell, index)
+        except CellTimeoutError:
+            raise KernelStalled(f"{path.name}: no reply from the kernel within {limit} s for {what} "
+                                f"(cell {index}: {cell.source.strip().splitlines()[0][:80]!r})") from None
+        except DeadKernelError:
+            raise KernelStalled(f"{path.name}: the kernel died while running {what} (cell {index})") from None
+
     saved = os.environ.get("COURSE_STRICT_CHECKS")
     os.environ["COURSE_STRICT_CHECKS"] = "0"  # a failed check prints ❌ instead of raising
     try:
@@ -55,7 +77,7 @@ def run_with_wrong_answers(path: Path, wrong: dict) -> dict[tuple[str, str], str
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
-                client.execute_cell(cell, index)
+                execute(cell, index, "a cell of the notebook")
                 if "# BEGIN SOLUTION" in cell.source:
                     exercise = cell
                 name = (CHECK_NAME.search(cell.source) or [None, None])[1]
@@ -63,10 +85,10 @@ def run_with_wrong_answers(path: Path, wrong: dict) -> dict[tuple[str, str], str
                     continue
                 for mistake, code, _ in wrong[name]:
                     trial = nbformat.v4.new_code_cell(code + "\n\n" + cell.source)
-                    client.execute_cell(trial, index)
+                    execute(trial, index, f"the wrong answer {mistake!r} of {name}")
                     results[(name, mistake)] = text_of(trial)
                     restore = nbformat.v4.new_code_cell(exercise.source)  # the next trial starts from the solution
-                    client.execute_cell(restore, index)
+                    execute(restore, index, f"the solution of {name}, restored")
     finally:
         if saved is None:
             os.environ.pop("COURSE_STRICT_CHECKS")
@@ -77,11 +99,16 @@ def run_with_wrong_answers(path: Path, wrong: dict) -> dict[tuple[str, str], str
 
 @pytest.fixture(scope="module")
 def outputs():
-    cache: dict[str, dict] = {}
+    cache: dict[str, dict | KernelStalled] = {}
 
     def get(name: str) -> dict:
         if name not in cache:
-            cache[name] = run_with_wrong_answers(SOLUTIONS / name, wrong_answers(name))
+            try:
+                cache[name] = run_with_wrong_answers(SOLUTIONS / name, wrong_answers(name))
+            except KernelStalled as err:
+                cache[name] = err  # the notebook's other tests fail at once with the same reason
+        if isinstance(cache[name], KernelStalled):
+            pytest.fail(str(cache[name]), pytrace=False)
         return cache[name]
 
     return get
@@ -107,3 +134,18 @@ def test_wrong_answer_is_caught(outputs, name, check, mistake, pattern):
     text = outputs(name)[(check, mistake)]
     assert text.startswith("❌"), f"{mistake!r} was not caught: {text!r}"
     assert re.search(pattern, text, re.I | re.S), f"{mistake!r}: the message does not point at it: {text!r}"
+
+
+def test_a_stalled_kernel_fails_in_bounded_time(tmp_path):
+    """A kernel that stops answering (here it stops itself, as a lost message looks to the client) fails the
+    run in about the cell limit, naming the notebook, the cell and what was waited for."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)")]
+    path = tmp_path / "98_stall.ipynb"
+    nbformat.write(nb, path)
+    start = time.monotonic()
+    with pytest.raises(KernelStalled, match=r"98_stall.ipynb: no reply from the kernel within 5 s .*cell 1"):
+        run_with_wrong_answers(path, {}, limit=5)
+    assert time.monotonic() - start < 60
