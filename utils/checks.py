@@ -10,12 +10,16 @@ import torch
 STRICT_ENV = "COURSE_STRICT_CHECKS"  # set to 1 (the runner does for solutions) to make a failed check raise
 
 
+PASSED: set[str] = set()  # names of the checks whose last run passed, e.g. "Exercise 3 (Head)"
+
+
 class ExerciseFailed(AssertionError):
     """Raised by a failed check when checks are strict."""
 
 
 def check(name: str, test: Callable[[], object]) -> None:
     """Run `test`; print ✅ when it passes, ❌ with the reason when it fails, ⏳ when the stub is untouched."""
+    PASSED.discard(name)
     try:
         test()
     except NotImplementedError:
@@ -25,11 +29,23 @@ def check(name: str, test: Callable[[], object]) -> None:
     except Exception as err:  # a crash in student code is a wrong answer, said plainly
         message = f"❌ {name}: your code raised {type(err).__name__}: {err}"
     else:
+        PASSED.add(name)
         print(f"✅ {name}: correct.")
         return
     print(message)
     if os.environ.get(STRICT_ENV) == "1":
         raise ExerciseFailed(message)
+
+
+def passed(exercise: str) -> bool:
+    """Whether the last run of the check of `exercise` ("Exercise 3" or its full name) passed."""
+    return any(name == exercise or name.startswith(exercise + " ") for name in PASSED)
+
+
+def yours_or_ours(exercise: str, yours, ours):
+    """`yours` (what the student wrote) once the check of `exercise` passed, else the course's `ours`: the lecture
+    cells after an exercise run either way, and with the student's code as soon as it is right."""
+    return yours if passed(exercise) else ours
 
 
 def assert_close(actual, expected, what: str = "result", atol: float = 1e-6, rtol: float = 1e-5) -> None:
