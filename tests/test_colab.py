@@ -57,7 +57,8 @@ KEPT = re.compile(r"(torch|torchvision|triton|nvidia[-_][\w-]+|ipykernel|ipython
 # googlecolab/colabtools#5580); the runtime here starts with that IPython and an ipykernel of its time, so that an
 # upgrade shows.
 COLAB_KERNEL = ("ipython==7.34.0", "ipykernel==6.17.1")
-TOOLS = {"jupyterlab", "papermill", "pytest", "pytest-timeout", "nbval", "ruff"}  # for running, testing, linting: not for Colab
+# for running, testing, linting: not for Colab
+TOOLS = {"jupyterlab", "papermill", "pytest", "pytest-timeout", "nbval", "ruff"}
 LECTURES = [p.name for p in notebooks(SOLUTIONS)]
 BADGE = re.compile(r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]\(([^)]*)\)")
 END_TO_END = "08_autoencoders.ipynb"  # the lecture run to its end on Python 3.12 (the quickest one)
