@@ -6,7 +6,10 @@ import http.server
 import io
 import os
 import shutil
+import signal
 import stat
+import subprocess
+import sys
 import tarfile
 import threading
 import time
@@ -40,6 +43,33 @@ def one_sentence(err) -> str:
 def leftovers(folder):
     """Temporary files or folders that an unpack or a download left behind."""
     return [p.name for p in folder.rglob("*") if ".partial-" in p.name or p.name.endswith(".part")]
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files count as settled as soon as they are written, so that what verifies is remembered at once."""
+    monkeypatch.setattr(data, "SETTLE_NS", 0)
+
+
+def let_the_clock_tick(path):
+    """Wait until the file system stamps a change later than `path`'s last one (its clock ticks in ms, or s)."""
+    probe, deadline = path.with_name(".tick"), time.monotonic() + 5
+    while True:
+        probe.write_bytes(b"")
+        if probe.stat().st_ctime_ns > path.stat().st_ctime_ns or time.monotonic() > deadline:
+            break
+        time.sleep(0.001)
+    probe.unlink()
+
+
+def change_in_place(path, offset=0):
+    """Change one byte of `path`, keeping its size, then put its times back (what `touch -r` does)."""
+    before, payload = path.stat(), bytearray(path.read_bytes())
+    payload[offset] ^= 0x20
+    path.write_bytes(payload)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
 
 
 # --- the cache and single files ---------------------------------------------------------------
@@ -81,7 +111,7 @@ def test_cache_entry_that_is_a_folder_is_one_sentence(cache):
     assert "is a folder where the file stsa.binary.dev should be" in one_sentence(err)
 
 
-def test_verified_file_is_not_hashed_again_until_it_changes(cache, monkeypatch):
+def test_verified_file_is_not_hashed_again_until_it_changes(cache, settled, monkeypatch):
     path = cache / "f.bin"
     cache.mkdir()
     path.write_bytes(b"payload")
@@ -93,6 +123,31 @@ def test_verified_file_is_not_hashed_again_until_it_changes(cache, monkeypatch):
     assert len(hashed) == 1  # the second load trusts the mark
     path.write_bytes(b"PAYLOAD")  # same size, new time: the mark no longer holds
     os.utime(path, ns=(0, time.time_ns() + 10**9))  # (the clock may not have ticked since the first write)
+    with pytest.raises(data.ChecksumMismatch):
+        data.verify(path, sha256(b"payload"))
+
+
+def test_verified_file_changed_in_place_with_its_time_put_back_is_refused(cache, settled):
+    (cache / "x").mkdir(parents=True)
+    path = cache / "x" / "f.txt"
+    path.write_bytes(b"1 a charming movie")
+    load = lambda: data.fetch("f", "x/f.txt", "http://127.0.0.1:9/", sha256(b"1 a charming movie"))
+    load()
+    assert str(path) in (cache / data.MARKS).read_text()  # remembered: the next load trusts the mark...
+    let_the_clock_tick(path)
+    change_in_place(path)  # "1" -> "!", as if a label was flipped
+    with pytest.raises(data.ChecksumMismatch) as err:  # ...unless the file changed, whatever its times say
+        load()
+    assert one_sentence(err).startswith(f"{path} is damaged or not the expected data (sha256 ")
+
+
+def test_file_changed_right_after_it_verified_is_refused(cache):
+    """A change within the same tick of the file system's clock keeps even the change time: not remembered yet."""
+    cache.mkdir()
+    path = cache / "f.bin"
+    path.write_bytes(b"payload")
+    data.verify(path, sha256(b"payload"))
+    change_in_place(path)
     with pytest.raises(data.ChecksumMismatch):
         data.verify(path, sha256(b"payload"))
 
@@ -266,12 +321,12 @@ def test_good_archive_is_unpacked(tmp_path):
 # --- unpacked trees -------------------------------------------------------------------------
 
 
-def reference_digest(tmp_path, files):
+def reference_digest(tmp_path, files, patterns=data.ALL_FILES):
     ref = tmp_path / "reference"
     for name, payload in files:
         (ref / name).parent.mkdir(parents=True, exist_ok=True)
         (ref / name).write_bytes(payload)
-    return data.tree_digest(ref)
+    return data.tree_digest(ref, patterns)
 
 
 def test_tree_is_downloaded_unpacked_and_verified(cache, tmp_path):
@@ -295,7 +350,7 @@ def test_unchecked_zip_unpacks_only_its_own_folder(cache, tmp_path):
                                                ("imdb/aclImdb/test/pos/0_10.txt", b"evil")])
     digest = reference_digest(tmp_path, [("train/a.txt", b"A")])
     data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
-    assert sorted(p.name for p in cache.iterdir()) == [".verified.json", "set", "set.zip"]
+    assert sorted(p.name for p in cache.iterdir() if p.name != data.MARKS) == ["set", "set.zip"]
 
 
 def test_unchecked_zip_with_wrong_contents_is_refused_by_name(cache, tmp_path):
@@ -324,7 +379,7 @@ def test_interrupted_unpack_leaves_nothing_that_looks_like_data(cache, tmp_path,
     assert len(list((data.fetch_tree("a set", "set", digest, archive.as_uri(), None) / "train").iterdir())) == 5
 
 
-def test_verified_tree_is_not_hashed_again_until_a_file_changes(cache, tmp_path, monkeypatch):
+def test_verified_tree_is_not_hashed_again_until_a_file_changes(cache, tmp_path, settled, monkeypatch):
     archive = make_zip(tmp_path / "set.zip", [("set/a.txt", b"A"), ("set/b.txt", b"B")])
     digest = reference_digest(tmp_path, [("a.txt", b"A"), ("b.txt", b"B")])
     data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
@@ -336,6 +391,82 @@ def test_verified_tree_is_not_hashed_again_until_a_file_changes(cache, tmp_path,
     os.utime(cache / "set" / "b.txt", ns=(0, time.time_ns() + 10**9))  # a new time: verify again
     data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
     assert len(hashed) == 2
+
+
+def test_verified_tree_with_a_file_changed_in_place_is_refused(cache, tmp_path, settled):
+    archive = make_zip(tmp_path / "set.zip", [("set/train/a.txt", b"A review"), ("set/train/b.txt", b"B")])
+    digest = reference_digest(tmp_path, [("train/a.txt", b"A review"), ("train/b.txt", b"B")])
+    path = data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
+    assert str(path) in (cache / data.MARKS).read_text()
+    let_the_clock_tick(path / "train" / "a.txt")
+    change_in_place(path / "train" / "a.txt", offset=2)
+    with pytest.raises(data.ChecksumMismatch) as err:
+        data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
+    assert one_sentence(err).startswith(f"{path} is damaged or not the expected data (not the known contents of a set")
+
+
+def test_empty_folder_in_a_verified_tree_is_a_change(cache, tmp_path, settled):
+    """An empty folder is one more class to ImageFolder: a tree with one added is refused, wherever it is."""
+    archive = make_zip(tmp_path / "set.zip", [("set/train/ants/a.jpg", b"A"), ("set/train/bees/b.jpg", b"B")])
+    digest = reference_digest(tmp_path, [("train/ants/a.jpg", b"A"), ("train/bees/b.jpg", b"B")])
+    path = data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
+    (path / "train" / "wasps").mkdir()
+    with pytest.raises(data.ChecksumMismatch) as err:
+        data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
+    assert one_sentence(err).startswith(f"{path} is damaged or not the expected data (not the known contents of a set")
+    (path / "train" / "wasps").rmdir()
+    assert data.fetch_tree("a set", "set", digest, archive.as_uri(), None) == path
+
+
+def test_zip_that_adds_an_empty_class_folder_is_refused_by_name(cache, tmp_path):
+    archive = make_zip(tmp_path / "set.zip", [("set/train/ants/a.jpg", b"A"), ("set/train/bees/b.jpg", b"B"),
+                                               ("set/train/wasps/", b"")])
+    digest = reference_digest(tmp_path, [("train/ants/a.jpg", b"A"), ("train/bees/b.jpg", b"B")])
+    with pytest.raises(data.ChecksumMismatch) as err:
+        data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
+    assert one_sentence(err).startswith(f"{cache / 'set.zip'} is damaged or not the expected data (it does not unpack")
+    assert not (cache / "set").exists() and leftovers(cache) == []
+
+
+def test_zip_whose_folder_is_a_file_is_refused_by_name(cache, tmp_path):
+    archive = make_zip(tmp_path / "set.zip", [("set", b"a file where the folder should be")])
+    digest = reference_digest(tmp_path, [("train/a.txt", b"A")])
+    with pytest.raises(data.ChecksumMismatch) as err:
+        data.fetch_tree("a set", "set", digest, archive.as_uri(), None)
+    message = one_sentence(err)
+    assert message.startswith(f"{cache / 'set.zip'} is damaged or not the expected data (it does not unpack")
+    assert ".partial-" not in message and not (cache / "set").exists() and leftovers(cache) == []
+
+
+KILLED_UNPACK = """
+import os, signal, sys, zipfile
+from utils import data
+
+real_extract = zipfile.ZipFile.extractall
+
+def extract_then_die(self, path=None, members=None, pwd=None):
+    real_extract(self, path, members[:2], pwd)
+    os.kill(os.getpid(), signal.SIGKILL)  # no finally, no cleanup: like a killed kernel or an out-of-memory kill
+
+zipfile.ZipFile.extractall = extract_then_die
+data.fetch_tree("a set", "set", sys.argv[1], sys.argv[2], None)
+"""
+
+
+def test_partial_folders_of_killed_unpacks_are_removed(cache, tmp_path):
+    archive = make_zip(tmp_path / "set.zip", [(f"set/train/{i}.txt", b"A") for i in range(5)])
+    digest = reference_digest(tmp_path, [(f"train/{i}.txt", b"A") for i in range(5)])
+    killed = subprocess.run([sys.executable, "-c", KILLED_UNPACK, digest, archive.as_uri()], cwd=data.REPO_ROOT,
+                            env={**os.environ, data.DATA_ENV: str(cache)}, capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert len(leftovers(cache)) == 1 and not (cache / "set").exists()  # what the kill left behind
+    data.fetch_tree("a set", "set", digest, archive.as_uri(), None)  # unpacks again, and clears the dead one's
+    assert leftovers(cache) == []
+    dead_pid = 2**22 + 1  # above Linux's largest pid: no such process
+    for name in (f".set.partial-{dead_pid}-a1b2", ".set.partial-x9y8z7", f".set.partial-{os.getpid()}-c3d4"):
+        (cache / name / "set").mkdir(parents=True)  # a killed one's, an older version's, a running one's
+    data.fetch_tree("a set", "set", digest, archive.as_uri(), None)  # in place already: clears the dead ones'
+    assert leftovers(cache) == [f".set.partial-{os.getpid()}-c3d4"]  # a running unpack is left alone
 
 
 # --- loaders --------------------------------------------------------------------------------
@@ -431,7 +562,8 @@ def small_imdb(cache, tmp_path, monkeypatch):
     checksum = sha256((cache / data.IMDB_LABELED[0]).read_bytes())
     monkeypatch.setattr(data, "IMDB_LABELED", (data.IMDB_LABELED[0], checksum))
     monkeypatch.setattr(data, "IMDB_DIGEST",
-                        reference_digest(tmp_path, [(n.removeprefix("aclImdb/"), p) for n, p in reviews]))
+                        reference_digest(tmp_path, [(n.removeprefix("aclImdb/"), p) for n, p in reviews],
+                                         data.IMDB_REVIEWS))
     return cache / "imdb" / "aclImdb"
 
 
@@ -483,25 +615,49 @@ def test_sst2_glue_has_no_labelled_test_split(cache):
     assert "'train' and 'dev'" in one_sentence(err)
 
 
+MINILM_LAYOUT = ("1_Pooling/config.json", "README.md", "config.json", "config_sentence_transformers.json",
+                 "data_config.json", "model.safetensors", "modules.json", "sentence_bert_config.json",
+                 "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt")
+
+
 @pytest.fixture
 def small_minilm(cache, monkeypatch):
+    """A model folder laid out like the real one, with its digest standing in for the real one; nothing loads it."""
+    import transformers
+
     folder = cache / data.MINILM_DIR
-    folder.mkdir(parents=True)
-    files = {name: f'{{"file": "{name}", "num_hidden_layers": 6}}'.encode() for name in data.MINILM_FILES}
-    for name, payload in files.items():
-        (folder / name).write_bytes(payload)
-    monkeypatch.setattr(data, "MINILM_FILES", {n: hashlib.sha256(p).hexdigest() for n, p in files.items()})
-    return folder
+    for name in MINILM_LAYOUT:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(f'{{"file": "{name}", "num_hidden_layers": 6}}'.encode())
+    monkeypatch.setattr(data, "MINILM_DIGEST", data.tree_digest(folder))
+    used = []
+    for auto in (transformers.AutoTokenizer, transformers.AutoModel):
+        monkeypatch.setattr(auto, "from_pretrained", lambda source, *args, **kwargs: used.append(source) or source)
+    return folder, used
 
 
-@pytest.mark.parametrize("name, change", [("config.json", lambda b: b.replace(b"6", b"2")),  # a 2-layer model
-                                          ("tokenizer.json", lambda b: b[: len(b) // 2])])  # cut off
-def test_minilm_config_and_tokenizer_are_verified(small_minilm, name, change):
-    path = small_minilm / name
-    path.write_bytes(change(path.read_bytes()))
+def test_minilm_folder_that_verifies_is_loaded_from_the_cache(small_minilm):
+    folder, used = small_minilm
+    assert data.load_minilm() == (str(folder), str(folder)) and used == [str(folder)] * 2
+
+
+@pytest.mark.parametrize("change", [
+    lambda f: (f / "added_tokens.json").write_text('{"unwatchable": 30522}'),  # a token id the model has no row for
+    lambda f: (f / "vocab.txt").unlink(),
+    lambda f: (f / "config.json").write_text('{"num_hidden_layers": 2}'),  # a 2-layer model
+    lambda f: (f / "tokenizer.json").write_bytes((f / "tokenizer.json").read_bytes()[:10]),  # cut off
+    lambda f: (f / "2_Normalize").mkdir(),
+], ids=["added file", "missing file", "changed file", "cut-off file", "added folder"])
+def test_minilm_folder_with_any_change_is_refused_and_never_used(small_minilm, change):
+    folder, used = small_minilm
+    change(folder)
     with pytest.raises(data.ChecksumMismatch) as err:
         data.load_minilm()
-    assert one_sentence(err).startswith(f"{path} is damaged")
+    message = one_sentence(err)
+    assert message.startswith(f"{folder} is damaged or not the expected data (not the known contents of all-MiniLM")
+    assert message.endswith("the model folder of sentence-transformers/all-MiniLM-L6-v2 with exactly the files "
+                            "listed in data/README.md.")
+    assert used == []
 
 
 @pytest.mark.parametrize("load", [data.load_minilm, data.load_efficientnet_lite0])

@@ -4,6 +4,8 @@ Without a copy the test is skipped, unless $COURSE_REQUIRE_DATA=1 (CI sets it) m
 """
 
 import os
+import shutil
+import time
 
 import pytest
 import torch
@@ -12,8 +14,29 @@ from utils import data
 
 
 def require(relpath: str) -> None:
-    if not (data.data_dir() / relpath).exists():
-        message = f"no real copy at {data.data_dir() / relpath}"
+    require_in(data.data_dir(), relpath)
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    """A cache of our own to change, filled from the real one: `link` for links to its files, `copy` for copies."""
+    real = data.data_dir()
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "cache"))
+
+    def fill(relpath, copy=False):
+        require_in(real, relpath)
+        put = shutil.copy if copy else lambda src, dst: os.symlink(os.path.realpath(src), dst)
+        source, dest = real / relpath, tmp_path / "cache" / relpath
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, dest, copy_function=put) if source.is_dir() else put(source, dest)
+        return dest
+
+    return fill
+
+
+def require_in(cache, relpath: str) -> None:
+    if not (cache / relpath).exists():
+        message = f"no real copy at {cache / relpath}"
         if os.environ.get("COURSE_REQUIRE_DATA") == "1":
             pytest.fail(message)
         pytest.skip(message)
@@ -84,3 +107,34 @@ def test_minilm_loads_offline():
     assert tokenizer.convert_ids_to_tokens(batch["input_ids"][0])[0] == "[CLS]"
     with torch.no_grad():
         assert model(**batch).last_hidden_state.shape == (1, 8, 384)
+
+
+# --- the real copies, changed: refused, never used ------------------------------------------
+
+
+def test_minilm_with_an_added_tokens_file_is_refused(own_cache):
+    folder = own_cache(data.MINILM_DIR)
+    (folder / "added_tokens.json").write_text('{"unwatchable": 30522}')  # id 30522: past the 30,522 embeddings
+    with pytest.raises(data.ChecksumMismatch, match="all-MiniLM-L6-v2 is damaged or not the expected data"):
+        data.load_minilm()
+
+
+def test_hymenoptera_with_an_empty_class_folder_is_refused(own_cache):
+    folder = own_cache("hymenoptera_data")
+    (folder / "train" / "wasps").mkdir()  # a third class to ImageFolder
+    with pytest.raises(data.ChecksumMismatch, match="hymenoptera_data is damaged or not the expected data"):
+        data.load_hymenoptera("train")
+
+
+def test_sst2_with_a_label_flipped_in_place_is_refused(own_cache, monkeypatch):
+    path = own_cache("sst2/sentence_level/stsa.binary.dev", copy=True)
+    monkeypatch.setattr(data, "SETTLE_NS", 0)  # remember it at once, as a later load would
+    assert len(data.load_sst2("dev")) == 872 and str(path) in (path.parents[2] / data.MARKS).read_text()
+    before, text = path.stat(), bytearray(path.read_bytes())
+    while time.time_ns() <= before.st_ctime_ns + 10**8:  # past the tick of the file system's clock
+        time.sleep(0.01)
+    text[0] ^= 1  # "1 ..." <-> "0 ...": the first sentence's label flipped, same size
+    path.write_bytes(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # touch -r: the old times put back
+    with pytest.raises(data.ChecksumMismatch, match="stsa.binary.dev is damaged or not the expected data"):
+        data.load_sst2("dev")

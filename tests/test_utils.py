@@ -142,6 +142,21 @@ def test_sizes_refuses_bad_values_in_one_sentence(row, message):
         env.sizes(SIZES, "gpu", **LIMITS)
 
 
+@pytest.mark.parametrize("table", ["foo", None, 3, ["smoke", "cpu"], {**SIZES, "cpu": "foo"}, {"smoke": None}])
+def test_sizes_that_is_not_a_dict_of_dicts_is_one_sentence(table):
+    """papermill -p SIZES foo makes SIZES the string 'foo' (and -y can make it anything)."""
+    message = r"^SIZES = .* is not a dict of dicts: give one dict of sizes per profile \(smoke, cpu, full\); " \
+              r"papermill passes a dict with -y, not -p\.$"
+    with pytest.raises(env.SizeError, match=message) as info:
+        env.sizes(table, "smoke", **LIMITS)
+    assert "\n" not in str(info.value) and info.value._render_traceback_() == [f"SizeError: {info.value}"]
+
+
+def test_sizes_with_keys_that_are_not_strings_is_one_sentence():
+    with pytest.raises(env.SizeError, match=r"SIZES\['smoke'\] has unknown key\(s\) 1: the keys are n_train, lr"):
+        env.sizes({"smoke": {1: 2, "n_train": 100, "lr": 0.1}}, "smoke", **LIMITS)
+
+
 @pytest.mark.parametrize("step, expected_steps", [("epoch", 3), ("batch", 3 * 4)])
 def test_fit_steps_the_scheduler_per_epoch_or_per_batch(step, expected_steps):
     x, y = torch.randn(32, 2), torch.randint(0, 2, (32,))

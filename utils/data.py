@@ -9,8 +9,8 @@ Nothing is read unverified. A download is kept only when it is complete and matc
 An archive is unpacked into a temporary folder next to its target, checked against the known
 digest of what the loader reads, and only then renamed into place, so an interrupted unpack is
 never taken for a dataset. What verified once is remembered in ``.verified.json`` in the cache,
-keyed by each file's size, time and inode, so a second load does not hash 100 MB again; any change
-to a file makes it hash again.
+keyed by each file's size, times and inode, so a second load does not hash 100 MB again; any change
+to a file makes it hash again (the inode's change time moves on every write, and cannot be put back).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import socket
 import stat
 import tarfile
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -38,8 +39,11 @@ import torch
 
 DATA_ENV = "COURSE_DATA"
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MARKS = ".verified.json"  # in the cache folder: what verified, and the size/time/inode of its files then
+MARKS = ".verified.json"  # in the cache folder: what verified, and the size/times/inode of its files then
 ALL_FILES = ("**/*",)
+# A file changed this shortly before it is hashed is not remembered: a second change within the same tick of
+# the file system's clock (a few ms on Linux, up to 2 s on FAT) would leave its times as they were.
+SETTLE_NS = 2 * 10**9
 
 # Caps on one archive, a little above the largest real one (the official IMDB archive: about 100,030
 # entries, some 0.25 GB unpacked), so that an archive bomb is refused before it fills the disk.
@@ -87,12 +91,29 @@ def damaged(path: Path, why: str, hint: str = "") -> ChecksumMismatch:
     return ChecksumMismatch(f"{path} is damaged or not the expected data ({why}): delete it and run again{hint}.")
 
 
-def _stamp(root: Path, files: list[Path]) -> str:
-    """A fingerprint of the files' names, sizes, times and inodes (not their contents)."""
+def _stamp(root: Path, entries: list[Path]) -> str | None:
+    """A fingerprint of the entries' names, sizes, times and inodes (not their contents), taken before hashing them.
+
+    The change time (ctime) moves on every write and on every `touch -r`, and cannot be set back, so a file
+    edited in place with its size and modification time kept still gets a new stamp. None (remember nothing)
+    while an entry changed too recently for its times to tell a further change, and on Windows, where
+    st_ctime is the creation time.
+    """
+    if os.name == "nt":
+        return None
+    newest_allowed = time.time_ns() - SETTLE_NS
     h = hashlib.sha256()
-    for f in files:
-        st = f.stat()
-        h.update(f"{f.relative_to(root).as_posix()} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
+    for path in entries:
+        try:
+            st = path.stat()
+        except OSError:  # a broken link: hashing says what it is
+            return None
+        if stat.S_ISDIR(st.st_mode):  # its name is enough: what it holds is listed entry by entry
+            h.update(f"{_relative(path, root)} folder\n".encode())
+            continue
+        if st.st_ctime_ns > newest_allowed:
+            return None
+        h.update(f"{_relative(path, root)} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}\n".encode())
     return h.hexdigest()
 
 
@@ -103,15 +124,17 @@ def _marks() -> dict:
         return {}
 
 
-def _is_marked(key: Path, checksum: str, root: Path, files: list[Path]) -> bool:
-    """Whether `files` verified against `checksum` before and none changed size, time or inode since."""
-    return _marks().get(str(key.absolute())) == [checksum, _stamp(root, files)]
+def _is_marked(key: Path, checksum: str, stamp: str | None) -> bool:
+    """Whether what `key` names verified against `checksum` before, and its entries still have the same `stamp`."""
+    return stamp is not None and _marks().get(str(key.absolute())) == [checksum, stamp]
 
 
-def _mark(key: Path, checksum: str, root: Path, files: list[Path]) -> None:
-    """Remember that `files` verified; a read-only cache just verifies again next time."""
+def _mark(key: Path, checksum: str, stamp: str | None) -> None:
+    """Remember that what `key` names verified while it had `stamp`; a read-only cache just verifies again."""
+    if stamp is None:
+        return
     marks = _marks()
-    marks[str(key.absolute())] = [checksum, _stamp(root, files)]
+    marks[str(key.absolute())] = [checksum, stamp]
     try:
         tmp = data_dir() / f"{MARKS}.{os.getpid()}"
         tmp.write_text(json.dumps(marks, indent=0))
@@ -129,44 +152,70 @@ def verify(path: Path, checksum: str, *, key: Path | None = None, hint: str = ""
     path, key = Path(path), Path(key or path)
     if path.is_dir():
         raise DataError(f"{path} is a folder where the file {path.name} should be: remove it and run again.")
-    if _is_marked(key, checksum, path.parent, [path]):
-        return
-    algo, expected = checksum.split(":", 1)
-    actual = file_hash(path, algo)
-    if actual != expected:
-        raise damaged(path, f"{algo} {actual[:12]}…, expected {expected[:12]}…", hint)
-    _mark(key, checksum, path.parent, [path])
+    stamp = _stamp(path.parent, [path])  # before hashing: a change while it is read makes the stamp stale
+    if not _is_marked(key, checksum, stamp):
+        algo, expected = checksum.split(":", 1)
+        actual = file_hash(path, algo)
+        if actual != expected:
+            raise damaged(path, f"{algo} {actual[:12]}…, expected {expected[:12]}…", hint)
+        _mark(key, checksum, stamp)
+    if key == path:
+        remove_stale_partials(path)
+
+
+def tree_entries(folder: Path, patterns: Collection[str] = ALL_FILES) -> list[Path]:
+    """Everything below `folder` that matches any of the glob `patterns` (files, folders, anything else), sorted."""
+    # sorted by parts, as Path sorts on POSIX, without Path's slow comparisons and case folding on Windows
+    return sorted({p for pattern in patterns for p in folder.glob(pattern)}, key=lambda p: p.parts)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to `root` with / (what Path.relative_to(...).as_posix() says, faster for 50,000 paths)."""
+    return "/".join(path.parts[len(root.parts):])
 
 
 def tree_files(folder: Path, patterns: Collection[str] = ALL_FILES) -> list[Path]:
     """The files below `folder` that match any of the glob `patterns`, sorted."""
-    return sorted({p for pattern in patterns for p in folder.glob(pattern) if p.is_file()})
+    return [p for p in tree_entries(folder, patterns) if p.is_file()]
 
 
 def tree_digest(folder: Path, patterns: Collection[str] = ALL_FILES) -> str:
-    """One sha256 over the sorted relative paths and sha256 of every file below `folder` matching `patterns`."""
+    """One sha256 over the sorted relative paths of everything below `folder` matching `patterns`, with the
+    sha256 of each file.
+
+    Folders count too: an empty folder is a class to ImageFolder. Anything else (a broken link, a pipe)
+    gets a line no real dataset has, so it is a change as well.
+    """
+    return _digest(folder, tree_entries(folder, patterns))
+
+
+def _digest(folder: Path, entries: list[Path]) -> str:
     h = hashlib.sha256()
-    for path in tree_files(folder, patterns):
-        h.update(f"{path.relative_to(folder).as_posix()} {file_hash(path)}\n".encode())
+    for path in entries:
+        what = file_hash(path) if path.is_file() else "folder" if path.is_dir() else "not a file"
+        h.update(f"{_relative(path, folder)} {what}\n".encode())
     return h.hexdigest()
 
 
 def verify_tree(folder: Path, digest: str, name: str, patterns: Collection[str] = ALL_FILES, *,
-                key: Path | None = None) -> list[Path]:
+                key: Path | None = None, hint: str = "") -> list[Path]:
     """The files of `folder` matching `patterns`, after checking they are exactly the known contents of `name`.
 
-    A loader reads only the files this returns: an added, missing or changed file changes the digest.
+    A loader reads only the files this returns: an added, missing or changed file or folder changes the digest.
     """
     key = key or folder
     if not folder.is_dir():
         raise DataError(f"{folder} is a file where the folder of {name} should be: remove it and run again.")
-    files = tree_files(folder, patterns)
-    if not _is_marked(key, digest, folder, files):
-        actual = tree_digest(folder, patterns)
+    entries = tree_entries(folder, patterns)
+    stamp = _stamp(folder, entries)
+    if not _is_marked(key, digest, stamp):
+        actual = _digest(folder, entries)
         if actual != digest:
-            raise damaged(folder, f"not the known contents of {name}, digest {actual[:12]}…")
-        _mark(key, digest, folder, files)
-    return files
+            raise damaged(folder, f"not the known contents of {name}, digest {actual[:12]}…", hint)
+        _mark(key, digest, stamp)
+    if key == folder:
+        remove_stale_partials(folder)
+    return [p for p in entries if p.is_file()]
 
 
 # --- downloads and archives ------------------------------------------------------------------
@@ -216,15 +265,48 @@ def fetch(name: str, relpath: str, url: str, checksum: str | None) -> Path:
         ) from None
 
 
+def _partial_prefix(target: Path) -> str:
+    return f".{target.name}.partial-"
+
+
+def _owner_alive(partial: Path, prefix: str) -> bool:
+    """Whether the process named in a temporary folder's name (.NAME.partial-PID-random) still runs."""
+    pid = partial.name.removeprefix(prefix).split("-", 1)[0]
+    if not pid.isdigit():  # made before folders were named by their process: nobody uses it now
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there: keep the folder
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        pass
+    return True
+
+
+def remove_stale_partials(target: Path) -> None:
+    """Remove the temporary folders of unpacks of `target` whose process ended without cleaning up (killed).
+
+    A folder of a process still running is left alone: it may be unpacking now.
+    """
+    prefix = _partial_prefix(target)
+    for partial in target.parent.glob(prefix + "*"):
+        if not _owner_alive(partial, prefix):
+            shutil.rmtree(partial, ignore_errors=True)
+
+
 @contextmanager
 def staging(target: Path):
     """A temporary path next to `target`; what the block builds there moves to `target` only if the block ends well.
 
     The temporary folder's name starts with a dot and no loader looks there, so an interrupted unpack or
-    a file that fails its check never shows up as data.
+    a file that fails its check never shows up as data. It is named by the process, so that one killed
+    before it could clean up is removed by the next load.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    remove_stale_partials(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_partial_prefix(target)}{os.getpid()}-", dir=target.parent))
     try:
         staged = tmp / target.name
         yield staged
@@ -246,7 +328,7 @@ def unpack(archive: Path, target: Path, check: Callable[[Path], object], name: s
             raise damaged(archive, f"it holds no {target.name}")
         try:
             check(staged)
-        except ChecksumMismatch:
+        except DataError:  # also a file where a folder should be: the archive is at fault, not the temporary path
             raise damaged(archive, f"it does not unpack to the known {name}") from None
     return target
 
@@ -405,7 +487,8 @@ def subset(x: torch.Tensor, y: torch.Tensor, n: int | None, seed: int = 0) -> tu
 # --- ants and bees (ImageFolder), EfficientNet-Lite0 (timm) ----------------------------------
 
 HYMENOPTERA_URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
-HYMENOPTERA_DIGEST = "15d89271f257b89832a79a665d92fea577411e875ab6be14222a571af4b2b359"  # tree_digest of the 398 files
+# tree_digest of the 398 files and 6 folders (train, val, and ants, bees in each) of shared/datasets' copy
+HYMENOPTERA_DIGEST = "807687122898cc1b41542f1832f811fe3d00e33053c580fe633ae41d6df4d923"
 
 
 def load_hymenoptera(split: str, transform=None):
@@ -413,7 +496,7 @@ def load_hymenoptera(split: str, transform=None):
     from torchvision.datasets import ImageFolder
 
     # The zip's own checksum is not published: it is checked by length when downloaded, and only its
-    # hymenoptera_data/ folder is unpacked, then checked against the digest of the 398 known files.
+    # hymenoptera_data/ folder is unpacked, then checked against the digest of its 398 known files and 6 folders.
     root = fetch_tree("the ants/bees set", "hymenoptera_data", HYMENOPTERA_DIGEST, HYMENOPTERA_URL, None)
     return ImageFolder(root / split, transform=transform)
 
@@ -579,15 +662,12 @@ def load_glove(max_words: int = 50_000) -> tuple[list[str], torch.Tensor]:
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_DIR = "models/all-MiniLM-L6-v2"
-# sha256 of every file transformers reads from the folder (the copies in shared/datasets/models/all-MiniLM-L6-v2)
-MINILM_FILES = {
-    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
-    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-    "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
-    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
-    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
-}
+# tree_digest of the whole model folder (the copy in shared/datasets/models/all-MiniLM-L6-v2: 12 files and the
+# folder 1_Pooling/). The whole folder, not just the files the loader needs: transformers also reads files that
+# are absent here (an added_tokens.json adds token ids the model has no embedding for, an adapter_config.json
+# loads an adapter), so an added file is a change too.
+MINILM_DIGEST = "4f99c4dc408c2f0fa9418c0539132110265a2c74bc58d73590cf46de7ae2e6bf"
+MINILM_HINT = f", or copy there the model folder of {MINILM_ID} with exactly the files listed in data/README.md"
 
 
 def load_minilm():
@@ -598,10 +678,7 @@ def load_minilm():
     transformers_logging.disable_progress_bar()  # a bar for reading 103 tensors from a local file says nothing
     folder = data_dir() / MINILM_DIR
     if folder.exists():
-        for name, sha256 in MINILM_FILES.items():
-            if not (folder / name).exists():
-                raise DataMissing(f"{folder} has no {name}: copy the whole model folder of {MINILM_ID} there.")
-            verify(folder / name, "sha256:" + sha256)
+        verify_tree(folder, MINILM_DIGEST, "all-MiniLM-L6-v2", hint=MINILM_HINT)
         source = str(folder)
     elif why := hub_unusable():
         raise DataMissing(f"all-MiniLM-L6-v2 is not in {folder} and {why}: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import random
+import reprlib
 
 import numpy as np
 import torch
@@ -81,10 +82,14 @@ def sizes(table: dict, profile: str, **limits: tuple[int | float, int | float]) 
     bounds for any number. A missing, unexpected, out-of-range or wrongly typed value is refused with one
     sentence naming it, so a typo in SIZES (or in papermill's -p/-y) cannot run silently on the wrong data.
     """
-    row = table.get(profile)
+    # papermill's -p SIZES foo makes SIZES a string, -y can make it anything: say so, not AttributeError
+    if not isinstance(table, dict) or not all(isinstance(row, dict) for row in table.values()):
+        raise SizeError(f"SIZES = {reprlib.repr(table)} is not a dict of dicts: give one dict of sizes per profile "
+                        f"({', '.join(PROFILES)}); papermill passes a dict with -y, not -p.")
+    row = table.get(profile) if isinstance(profile, str) else None
     if not isinstance(row, dict):
         raise SizeError(f"SIZES has no entry for {profile!r}: give one dict per profile ({', '.join(PROFILES)}).")
-    unexpected = sorted(set(row) - set(limits))
+    unexpected = sorted(map(str, set(row) - set(limits)))  # str: -y can give keys that are not strings
     if unexpected:
         raise SizeError(f"SIZES[{profile!r}] has unknown key(s) {', '.join(unexpected)}: "
                         f"the keys are {', '.join(limits)}.")
