@@ -11,10 +11,11 @@ def denoising(body: str) -> str:
             + "    return total / count\n")
 
 
+LOSS = "loss = recon_loss(model(corrupt(clean)), clean)"
 STEP = """optimizer.zero_grad()
 loss.backward()
-optimizer.step()
-total, count = total + loss.item() * len(clean), count + len(clean)"""
+optimizer.step()"""
+TOTAL = "total, count = total + loss.item() * len(clean), count + len(clean)"
 
 
 def size(formula: str) -> str:
@@ -32,34 +33,51 @@ def vae_loss(reconstruction: str, kl: str) -> str:
 
 
 EPS = "eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)"
+SIGMA = "(0.5 * logvar).exp()"
 RECON = 'F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1).mean()'
 KL = "0.5 * (mu**2 + logvar.exp() - logvar - 1).sum(1).mean()"
 
 WRONG = {
     "Exercise 1 (denoising_epoch)": [
         ("noise added to the target too", denoising("noisy = corrupt(clean)\nloss = recon_loss(model(noisy), noisy)\n"
-                                                    + STEP),
+                                                    + STEP + "\n" + TOTAL),
          r"corrupted digits: the target is the clean batch"),
         ("target corrupted by a second draw", denoising("loss = recon_loss(model(corrupt(clean)), corrupt(clean))\n"
-                                                        + STEP),
+                                                        + STEP + "\n" + TOTAL),
          r"corrupt was called 4 times for 2 batches.*clean batch as the target"),
         ("model fed the clean digits", denoising("noisy = corrupt(clean)\nloss = recon_loss(model(clean), clean)\n"
-                                                 + STEP),
+                                                 + STEP + "\n" + TOTAL),
          r"fed the clean digits: feed it corrupt\(clean\)"),
-        ("no noise at all", denoising("loss = recon_loss(model(clean), clean)\n" + STEP),
+        ("no noise at all", denoising("loss = recon_loss(model(clean), clean)\n" + STEP + "\n" + TOTAL),
          r"corrupt was called 0 times"),
-        ("gradients never zeroed", denoising("loss = recon_loss(model(corrupt(clean)), clean)\nloss.backward()\n"
-                                             "optimizer.step()\n"
-                                             "total, count = total + loss.item() * len(clean), count + len(clean)"),
+        ("gradients never zeroed", denoising(f"{LOSS}\nloss.backward()\noptimizer.step()\n{TOTAL}"),
          r"never zeroes the gradients.*zero_grad"),
-        ("zero_grad between backward and step", denoising("loss = recon_loss(model(corrupt(clean)), clean)\n"
-                                                          "loss.backward()\noptimizer.zero_grad()\noptimizer.step()\n"
-                                                          "total, count = total + loss.item() * len(clean), "
-                                                          "count + len(clean)"),
-         r"the weights after the epoch"),
-        ("plain mean of the batch losses", denoising("loss = recon_loss(model(corrupt(clean)), clean)\n"
-                                                     "optimizer.zero_grad()\nloss.backward()\noptimizer.step()\n"
-                                                     "total, count = total + loss.item(), count + 1"),
+        ("zero_grad between backward and step", denoising(f"{LOSS}\nloss.backward()\noptimizer.zero_grad()\n"
+                                                          f"optimizer.step()\n{TOTAL}"),
+         r"between loss.backward\(\) and optimizer.step\(\).*the weights after the epoch did not move"),
+        ("plain mean of the batch losses", denoising(f"{LOSS}\n{STEP}\ntotal, count = total + loss.item(), count + 1"),
+         r"plain mean of the batch losses: weight each batch by its size"),
+        # family 4: state the loop finds (gradients left by an earlier step), the mode it leaves, its inputs
+        ("zero_grad after the step", denoising(f"{LOSS}\nloss.backward()\noptimizer.step()\noptimizer.zero_grad()\n"
+                                               + TOTAL),
+         r"only after the step.*left over from before the epoch.*zero_grad\(\) before loss.backward\(\)"),
+        ("model left in eval mode", denoising(f"{LOSS}\n{STEP}\n{TOTAL}\nmodel.eval()  # done with this batch"),
+         r"left in eval mode.*model.train\(\)"),
+        ("clean batch clamped in place", denoising(f"clean.clamp_(0.1, 0.9)  # keep the pixels off the edges\n{LOSS}\n"
+                                                   f"{STEP}\n{TOTAL}"),
+         r"changed the clean batches in place"),
+        # family 3: a tensor where the text asks for a Python number
+        ("loss tensor accumulated", denoising(f"{LOSS}\n{STEP}\n"
+                                              "total, count = total + loss * len(clean), count + len(clean)"),
+         r"returns a Tensor: return a Python float.*loss.item\(\)"),
+        ("detached loss tensor accumulated", denoising(f"{LOSS}\n{STEP}\n"
+                                                       "total, count = total + loss.detach() * len(clean), "
+                                                       "count + len(clean)"),
+         r"returns a Tensor: return a Python float"),
+        # family 2: the batch size and the number of pixels are different numbers
+        ("batch weighted by its number of pixels", denoising(f"{LOSS}\n{STEP}\n"
+                                                             "total, count = total + loss.item() * clean.shape[1], "
+                                                             "count + clean.shape[1]"),
          r"plain mean of the batch losses: weight each batch by its size"),
     ],
     "Exercise 2 (conv_transpose_output_size)": [
@@ -69,7 +87,18 @@ WRONG = {
         ("padding counted once", size("(i - 1) * s + k - p + output_padding"), r"it removes 2p"),
         ("output_padding forgotten", size("(i - 1) * s + k - 2 * p"), r"output_padding adds"),
         ("i times s", size("i * s + k - 2 * p + output_padding"), r"the stride multiplies \(i − 1\), not i"),
-        ("float division", size("(i - 1) * s + k - 2 * p + output_padding / 1"), r"expected an int"),
+        ("float division", size("(i - 1) * s + k - 2 * p + output_padding / 1"), r"expected a Python int"),
+        # family 2: two arguments in each other's place
+        ("kernel and stride swapped", size("(i - 1) * k + s - 2 * p + output_padding"),
+         r"kernel size and the stride are swapped"),
+        # family 3: a number that compares equal to the right int but is not one
+        ("a tensor", size("torch.tensor((i - 1) * s + k - 2 * p + output_padding)"),
+         r"the size is of type Tensor, expected a Python int"),
+        ("a NumPy integer", "import numpy as np\n\n\n" + size("np.int64((i - 1) * s + k - 2 * p + output_padding)"),
+         r"the size is of type int64, expected a Python int"),
+        ("a float when the output is padded", size("(i - 1) * s + k - 2 * p + (output_padding * 1.0 if output_padding "
+                                                   "else 0)"),
+         r"expected a Python int"),
     ],
     "Exercise 3 (reparameterise, vae_loss)": [
         ("KL with the wrong sign", vae_loss(RECON, "0.5 * (1 + logvar - mu**2 - logvar.exp()).sum(1).mean()"),
@@ -89,9 +118,49 @@ WRONG = {
         ("sample scaled by σ²", reparameterise(EPS + "\nreturn mu + logvar.exp() * eps"),
          r"spread like σ² = exp\(log σ²\)"),
         ("log σ² used as σ", reparameterise(EPS + "\nreturn mu + logvar * eps"), r"you used log σ² as σ"),
-        ("ε drawn without the generator", reparameterise("return mu + (0.5 * logvar).exp() * torch.randn_like(mu)"),
+        ("ε drawn without the generator", reparameterise(f"return mu + {SIGMA} * torch.randn_like(mu)"),
          r"draw ε with the generator passed in"),
-        ("μ detached", reparameterise(EPS + "\nreturn mu.detach() + (0.5 * logvar).exp() * eps"),
+        ("μ detached", reparameterise(EPS + f"\nreturn mu.detach() + {SIGMA} * eps"),
          r"gradient of z with respect to μ should be 1"),
+        # family 5: what a mean over many draws could only catch by chance is now compared draw for draw
+        ("σ taken as half of σ²", reparameterise(EPS + "\nreturn mu + 0.5 * logvar.exp() * eps"),
+         r"½ exp\(log σ²\) = σ²/2"),
+        ("ε drawn from a uniform", reparameterise("eps = torch.rand(mu.shape, generator=generator, dtype=mu.dtype)\n"
+                                                  f"return mu + {SIGMA} * eps"),
+         r"ε is uniform \(torch.rand\)"),
+        ("noise subtracted", reparameterise(EPS + f"\nreturn mu - {SIGMA} * eps"), r"you subtract the noise"),
+        # family 2: μ and σ (or μ and log σ²) in each other's place
+        ("μ and σ swapped", reparameterise(EPS + f"\nreturn {SIGMA} + mu * eps"), r"μ and σ are swapped"),
+        ("μ and log σ² swapped in the KL", vae_loss(RECON, "0.5 * (logvar**2 + mu.exp() - mu - 1).sum(1).mean()"),
+         r"μ and log σ² are swapped in the KL"),
+        ("logits and target swapped", vae_loss('F.binary_cross_entropy_with_logits(x, logits, reduction="none")'
+                                               ".sum(1).mean()", KL),
+         r"arguments of the cross-entropy are swapped"),
+        ("sigmoid before the logits loss", vae_loss("F.binary_cross_entropy_with_logits(torch.sigmoid(logits), x, "
+                                                    'reduction="none").sum(1).mean()', KL),
+         r"went through a sigmoid before binary_cross_entropy_with_logits"),
+        # family 3: dtype, shape, return type
+        ("ε drawn in float32", reparameterise("eps = torch.randn(mu.shape, generator=generator)\n"
+                                              f"return mu + {SIGMA} * eps"),
+         r"ε was drawn in float32.*dtype=mu.dtype"),
+        ("one ε for the whole batch", reparameterise("eps = torch.randn(mu.shape[-1], generator=generator, "
+                                                     f"dtype=mu.dtype)\nreturn mu + {SIGMA} * eps"),
+         r"one ε is shared by all the digits"),
+        ("terms returned as floats", vae_loss(RECON + ".item()", KL + ".item()"),
+         r"the reconstruction term is a float: return a tensor holding one number, without .item\(\)"),
+        ("KL kept per digit", vae_loss(RECON, "0.5 * (mu**2 + logvar.exp() - logvar - 1).sum(1)"),
+         r"the KL term is a Tensor of shape \(4,\)"),
+        ("KL built from a detached μ", vae_loss(RECON, "0.5 * (mu.detach()**2 + logvar.exp() - logvar - 1)"
+                                                       ".sum(1).mean()"),
+         r"gradient of reconstruction \+ KL with respect to μ|no gradient reaches μ"),
+        # family 4: a generator reseeded at each call, inputs changed in place
+        ("generator reseeded at each call", reparameterise("generator.manual_seed(1)\n" + EPS
+                                                           + f"\nreturn mu + {SIGMA} * eps"),
+         r"two calls with one generator drew the same ε"),
+        ("a new generator at each call", reparameterise("generator = torch.Generator().manual_seed(0)\n" + EPS
+                                                        + f"\nreturn mu + {SIGMA} * eps"),
+         r"two calls with one generator drew the same ε"),
+        ("log σ² halved in place", reparameterise(EPS + "\nreturn mu + logvar.mul_(0.5).exp() * eps"),
+         r"changed mu or logvar in place"),
     ],
 }

@@ -1,18 +1,20 @@
 """Plausible wrong answers to the exercises of 09_gan and what each check must say (test_wrong_answers)."""
 
 
-def d_step(body: str) -> str:
-    """A discriminator_step whose body is `body`, followed by backward, step and the returned loss."""
+def d_step(body: str, end: str = "loss.item()", after: str = "") -> str:
+    """A discriminator_step whose body is `body`, then backward, step, the lines `after` and `return end`."""
     return ("def discriminator_step(D, G, real, z, optimizer):\n"
             + "".join(f"    {line}\n" for line in body.strip().splitlines())
-            + "    loss.backward()\n    optimizer.step()\n    return loss.item()\n")
+            + "    loss.backward()\n    optimizer.step()\n"
+            + "".join(f"    {line}\n" for line in after.strip().splitlines()) + f"    return {end}\n")
 
 
-def g_step(body: str) -> str:
-    """A generator_step whose body is `body`, followed by backward, step and the returned loss."""
+def g_step(body: str, end: str = "loss.item()", after: str = "") -> str:
+    """A generator_step whose body is `body`, then backward, step, the lines `after` and `return end`."""
     return ("def generator_step(D, G, z, optimizer):\n"
             + "".join(f"    {line}\n" for line in body.strip().splitlines())
-            + "    loss.backward()\n    optimizer.step()\n    return loss.item()\n")
+            + "    loss.backward()\n    optimizer.step()\n"
+            + "".join(f"    {line}\n" for line in after.strip().splitlines()) + f"    return {end}\n")
 
 
 def join(g_input: str, d_input: str) -> str:
@@ -21,15 +23,28 @@ def join(g_input: str, d_input: str) -> str:
 
 
 BCE = "F.binary_cross_entropy_with_logits"
+D_LOSS = f"loss = {BCE}(lr, torch.ones_like(lr)) + {BCE}(lf, torch.zeros_like(lf))"
+D_RIGHT = f"""
+optimizer.zero_grad()
+lr, lf = D(real), D(G(z).detach())
+{D_LOSS}
+"""
+G_LOSS = f"loss = {BCE}(lf, torch.ones_like(lf))"
+G_RIGHT = f"""
+optimizer.zero_grad()
+lf = D(G(z))
+{G_LOSS}
+"""
 G_IN = "torch.cat([z, g_embed(labels)], dim=1)"
-D_IN = "torch.cat([images, d_embed(labels).view(len(labels), 1, *images.shape[-2:])], dim=1)"
+D_MAP = "d_embed(labels).view(len(labels), 1, *images.shape[-2:])"
+D_IN = f"torch.cat([images, {D_MAP}], dim=1)"
 
 WRONG = {
     "Exercise 1 (discriminator_step)": [
         ("fakes not detached", d_step(f"""
 optimizer.zero_grad()
 lr, lf = D(real), D(G(z))
-loss = {BCE}(lr, torch.ones_like(lr)) + {BCE}(lf, torch.zeros_like(lf))
+{D_LOSS}
 """), r"generator received gradients.*detach"),
         ("labels swapped between real and fake", d_step(f"""
 optimizer.zero_grad()
@@ -48,8 +63,44 @@ loss = {BCE}(lr, torch.ones_like(lr))
 """), r"only the real term"),
         ("gradients not zeroed", d_step(f"""
 lr, lf = D(real), D(G(z).detach())
-loss = {BCE}(lr, torch.ones_like(lr)) + {BCE}(lf, torch.zeros_like(lf))
+{D_LOSS}
 """), r"stale gradients.*zero_grad"),
+        # family 3: a tensor where the text asks for a float
+        ("loss returned as a tensor", d_step(D_RIGHT, end="loss"),
+         r"returns a Tensor: return loss.item\(\), a Python float"),
+        ("loss returned detached", d_step(D_RIGHT, end="loss.detach()"), r"returns a Tensor"),
+        # family 4: stale gradients, a generator frozen or switched to eval and never restored, the optimizer's state
+        ("zero_grad after the step", d_step(f"""
+lr, lf = D(real), D(G(z).detach())
+{D_LOSS}
+""", after="optimizer.zero_grad()"), r"stale gradients.*zero_grad"),
+        ("generator frozen and never unfrozen", d_step(f"""
+optimizer.zero_grad()
+G.requires_grad_(False)  # the discriminator step must not train G
+lr, lf = D(real), D(G(z))
+{D_LOSS}
+"""), r"generator's parameters are left frozen"),
+        ("generator switched to eval mode for the fakes", d_step(f"""
+optimizer.zero_grad()
+G.eval()
+lr, lf = D(real), D(G(z).detach())
+{D_LOSS}
+"""), r"generator is left in eval mode"),
+        ("a new optimizer at each step", d_step(f"""
+optimizer = torch.optim.SGD(D.parameters(), lr=0.5)
+{D_RIGHT}
+"""), r"weights after step 2.*optimizer passed in"),
+        # family 2: the real and the fake batches have their own sizes
+        ("fake targets sized from the real batch", d_step(f"""
+optimizer.zero_grad()
+lr, lf = D(real), D(G(z).detach())
+loss = {BCE}(lr, torch.ones(len(real), 1)) + {BCE}(lf, torch.zeros(len(real), 1))
+"""), r"8 real images and 6 fakes: give each batch targets shaped like its own logits"),
+        ("fakes scored on the real batch's noise size", d_step(f"""
+optimizer.zero_grad()
+lr, lf = D(real), D(G(z[:len(real)]).detach())
+{D_LOSS}
+"""), r"the returned loss of step 2 \(with 7 real images and 9 fakes, each term the mean over its own batch\)"),
     ],
     "Exercise 2 (generator_step)": [
         ("saturating loss", g_step("""
@@ -64,8 +115,44 @@ loss = {BCE}(lf, torch.zeros_like(lf))
         ("fakes detached", g_step(f"""
 optimizer.zero_grad()
 lf = D(G(z).detach())
-loss = {BCE}(lf, torch.ones_like(lf))
+{G_LOSS}
 """), r"generator did not move.*detach"),
+        # family 3
+        ("loss returned as a tensor", g_step(G_RIGHT, end="loss"),
+         r"returns a Tensor: return loss.item\(\), a Python float"),
+        # family 4: the discriminator frozen (or in eval mode) for the step and never restored; stale gradients
+        ("discriminator frozen and never unfrozen", g_step(f"""
+optimizer.zero_grad()
+D.requires_grad_(False)  # only G learns here
+lf = D(G(z))
+{G_LOSS}
+"""), r"discriminator's parameters are left frozen"),
+        ("discriminator frozen parameter by parameter", g_step(f"""
+optimizer.zero_grad()
+for p in D.parameters():
+    p.requires_grad = False
+lf = D(G(z))
+{G_LOSS}
+"""), r"discriminator's parameters are left frozen"),
+        ("discriminator switched to eval mode", g_step(f"""
+optimizer.zero_grad()
+D.eval()
+lf = D(G(z))
+{G_LOSS}
+"""), r"discriminator is left in eval mode"),
+        ("zero_grad after the step", g_step(f"""
+lf = D(G(z))
+{G_LOSS}
+""", after="optimizer.zero_grad()"), r"stale gradients.*zero_grad"),
+        ("the discriminator's gradients zeroed instead", g_step(f"""
+D.zero_grad()
+lf = D(G(z))
+{G_LOSS}
+"""), r"stale gradients.*zero_grad"),
+        ("a new optimizer at each step", g_step(f"""
+optimizer = torch.optim.SGD(G.parameters(), lr=0.5)
+{G_RIGHT}
+"""), r"weights after step 2.*optimizer passed in"),
     ],
     "Exercise 3 (join_label)": [
         ("conditioning the generator only", join(G_IN, "images"), r"discriminator's input is the bare images"),
@@ -73,9 +160,25 @@ loss = {BCE}(lf, torch.ones_like(lf))
          r"generator's input shape"),
         ("label map in the wrong shape", join(G_IN, "torch.cat([images, d_embed(labels).view(len(labels), 1, "
                                                      "images.shape[-1], images.shape[-2])], dim=1)"),
-         r"raised RuntimeError|label channel"),
+         r"raised RuntimeError.*N × 1 × H × W"),
         ("label before the noise", join("torch.cat([g_embed(labels), z], dim=1)", D_IN), r"noise part"),
         ("one embedding for both players", join(G_IN, "torch.cat([images, g_embed(labels)], dim=1)"),
          r"raised RuntimeError|discriminator's input"),
+        # family 2: the two embeddings in each other's place, with sizes where the shapes do not tell them apart
+        ("d_embed for the generator", join("torch.cat([z, d_embed(labels)], dim=1)", D_IN),
+         r"generator's label part comes from d_embed"),
+        ("g_embed as the label map", join(G_IN, "torch.cat([images, g_embed(labels).view(len(labels), 1, "
+                                                "*images.shape[-2:])], dim=1)"),
+         r"label map comes from g_embed"),
+        ("label map as the first channel", join(G_IN, f"torch.cat([{D_MAP}, images], dim=1)"),
+         r"image channels \(first\)"),
+        # family 3: the shape the text names, and a label embedding that still learns
+        ("label map sized for MNIST", join(G_IN, "torch.cat([images, d_embed(labels).view(-1, 1, 28, 28)], dim=1)"),
+         r"raised RuntimeError.*N × 1 × H × W"),
+        ("generator's embedding detached", join("torch.cat([z, g_embed(labels).detach()], dim=1)", D_IN),
+         r"no gradient reaches g_embed"),
+        ("embeddings computed without gradient", "def join_label(z, images, labels, g_embed, d_embed):\n"
+         "    with torch.no_grad():\n"
+         f"        return {G_IN}, {D_IN}\n", r"no gradient reaches the embeddings"),
     ],
 }
