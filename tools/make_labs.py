@@ -12,9 +12,14 @@ check cell below says "not done yet". Outputs of exercise cells and of check cel
 are cleared; everything else, lecture outputs included, is kept. The Colab badge and the Colab
 install cell are rewritten in both folders from [tool.course] in pyproject.toml.
 
+Each solution notebook is also an nbgrader source notebook: make_labs writes the nbgrader metadata (exercise
+cells are solution cells, check cells autograded tests worth 1 point, or N with a tag points-N, every other
+cell read-only), so nobody edits it by hand and --check keeps it in sync. Student copies carry none.
+
     python tools/make_labs.py            # write notebooks/ (and refresh badges in labs_solutions/)
     python tools/make_labs.py --check    # exit 1 if anything is out of sync (CI runs this)
     python tools/make_labs.py --force    # also overwrite student notebooks edited by hand
+    python tools/make_labs.py 03 05      # only these lectures
 
 A marker written any other way (`#BEGIN SOLUTION`, lower case, `# START SOLUTION`, `# solution:`, in a
 docstring, in a markdown cell), an END without its BEGIN, and any other mention of the word in a comment,
@@ -84,6 +89,32 @@ def stamp_colab(nb, folder: str, name: str) -> None:
         raise SystemExit(f"{folder}/{name}: expected one cell tagged colab-setup, found {len(setup)}")
     url = f"https://github.com/{setting('repository')}"
     setup[0].source = COLAB_CELL.format(url=url, branch=setting("branch"), folder=folder)
+
+
+NBGRADER = "nbgrader"  # cell metadata nbgrader reads (schema 3): https://nbgrader.readthedocs.io
+POINTS = re.compile(r"^points-(\d+)$")  # a check cell tagged points-N is worth N points (default 1)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def stamp_nbgrader(nb, name: str) -> None:
+    """Make a solution notebook an nbgrader source notebook: each exercise cell a solution cell, each check cell
+    an autograded test worth its points, every other cell read-only (locked), so that nbgrader's autograder runs
+    the course's lecture and checks around the student's answers, as tools/grade.py does."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)  # nbgrader and papermill start the kernel the notebook names
+    number = 0
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        meta = {"grade": False, "grade_id": f"{cell.cell_type}-{cell.id}", "locked": True, "schema_version": 3,
+                "solution": False, "task": False}
+        if is_exercise(cell):
+            number += 1
+            meta.update(grade_id=f"exercise_{number}", locked=False, solution=True)
+        elif "check" in tags:
+            if number == 0:
+                raise SystemExit(f"{name}: a check cell comes before any exercise cell")
+            points = [int(m.group(1)) for t in tags if (m := POINTS.match(t))]
+            meta.update(grade=True, grade_id=f"check_{number}", points=points[0] if points else 1)
+        cell.metadata[NBGRADER] = meta
 
 
 def mentions_solution(cell) -> str | None:
@@ -175,6 +206,7 @@ def student_version(solution, name: str):
             cell.source = stub_out(cell.source, f"{name}, cell {index}")
         if exercise or "check" in cell.metadata.get("tags", []):
             cell.outputs, cell.execution_count = [], None
+        cell.metadata.pop(NBGRADER, None)  # nbgrader's own release copy gets it, with its checksums
     stamp_colab(nb, "notebooks", name)
     return nb
 
@@ -212,14 +244,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report what is out of sync")
     parser.add_argument("--force", action="store_true", help="overwrite student notebooks edited by hand")
+    parser.add_argument("lectures", nargs="*", help="only these lectures, by number or name (default: all)")
     args = parser.parse_args()
     stale = []
-    for path in notebooks(SOLUTIONS):
+    chosen = [p for p in notebooks(SOLUTIONS) if not args.lectures
+              or any(p.name[:2] == x or p.stem == x for x in args.lectures)]
+    if not chosen:
+        raise SystemExit(f"no lecture {', '.join(args.lectures)} in {shown(SOLUTIONS)}/")
+    for path in chosen:
         solution = read(path)
         if not any(is_exercise(c) for c in solution.cells):
             stale.append(f"{shown(path)} has no exercise ({BEGIN} ... {END})")
         stamped = copy.deepcopy(solution)
         stamp_colab(stamped, "labs_solutions", path.name)
+        stamp_nbgrader(stamped, path.name)
         student = student_version(stamped, path.name)
         target = STUDENTS / path.name
         for nb, where in ((stamped, path), (student, target)):

@@ -22,6 +22,20 @@ def replace_head(model, num_classes):
 def replace_head(model, num_classes):
     return timm.create_model("tf_efficientnet_lite0", pretrained=False, num_classes=num_classes)""",
          r"outside the head.*different values"),
+        ("puts the model in evaluation mode", """
+def replace_head(model, num_classes):
+    model.classifier = nn.Linear(model.num_features, num_classes)
+    return model.eval()""", r"given in training mode\) in evaluation mode"),
+        ("freezes the pretrained part", """
+def replace_head(model, num_classes):
+    for p in model.parameters():
+        p.requires_grad = False  # keep the pretrained features
+    model.classifier = nn.Linear(model.num_features, num_classes)
+    return model""", r"replace_head froze conv_stem\.weight"),
+        ("hard-codes 1280 inputs", """
+def replace_head(model, num_classes):
+    model.classifier = nn.Linear(1280, num_classes)
+    return model""", r"model\.num_features = 24 the new head has 1280 inputs"),
     ],
     "Exercise 2 (cached_features)": [
         ("forgets eval mode", """
@@ -59,6 +73,39 @@ def cached_features(model, x, cache, key, batch_size=64):
         with torch.no_grad():
             cache[key] = model.forward_head(model.forward_features(x), pre_logits=True)
     return cache[key]""", r"got 10 images, more than batch_size=4"),
+        ("caches under one fixed name", """
+def cached_features(model, x, cache, key, batch_size=64):
+    if "features" not in cache:
+        model.eval()
+        with torch.no_grad():
+            cache["features"] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
+                                           for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache["features"]""", r"holds the keys \['features'\]"),
+        ("returns whatever is cached", """
+def cached_features(model, x, cache, key, batch_size=64):
+    if cache:
+        return next(iter(cache.values()))
+    model.eval()
+    with torch.no_grad():
+        cache[key] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
+                                for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache[key]""", r"a call with a new key did not run the network"),
+        ("removes the classifier to read the features", """
+def cached_features(model, x, cache, key, batch_size=64):
+    if key not in cache:
+        model.eval()
+        model.reset_classifier(0)  # the network now returns its pooled features
+        with torch.no_grad():
+            cache[key] = torch.cat([model(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache[key]""", r"replaced the network's classifier"),
+        ("returns numpy features for scikit-learn", """
+def cached_features(model, x, cache, key, batch_size=64):
+    if key not in cache:
+        model.eval()
+        with torch.no_grad():
+            cache[key] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
+                                    for (xb,) in train.batches(x, batch_size=batch_size)]).numpy()
+    return cache[key]""", r"returned a ndarray, expected one tensor"),
     ],
     "Exercise 3 (freeze)": [
         ("puts frozen BatchNorm in eval mode only", """
@@ -106,6 +153,38 @@ def freeze(model, frozen):
     for name, child in list(model.named_children()):
         model.set_submodule(name, timm.layers.freeze_batch_norm_2d(child))
     return sum(p.numel() for p in model.parameters() if p.requires_grad)""", r"trainable parameters, expected"),
+        ("returns the count as a tensor", """
+def freeze(model, frozen):
+    for p in model.parameters():
+        p.requires_grad_(True)
+    for name in frozen:
+        module = timm.layers.freeze_batch_norm_2d(model.get_submodule(name))
+        module.requires_grad_(False)
+        model.set_submodule(name, module)
+    return torch.tensor([p.numel() for p in model.parameters() if p.requires_grad]).sum()""",
+         r"a Tensor: return a Python int"),
+        ("freezes the FROZEN list, not its argument", """
+def freeze(model, frozen):
+    for p in model.parameters():
+        p.requires_grad_(True)
+    for name in FROZEN:
+        module = timm.layers.freeze_batch_norm_2d(model.get_submodule(name))
+        module.requires_grad_(False)
+        model.set_submodule(name, module)
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)""",
+         r"after freeze\(model, \['conv_stem', 'bn1', 'blocks\.0'\]\) on a fully frozen network"),
+        ("stops BatchNorm tracking statistics", """
+def freeze(model, frozen):
+    for p in model.parameters():
+        p.requires_grad_(True)
+    for name in frozen:
+        module = model.get_submodule(name)
+        module.requires_grad_(False)
+        for m in module.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.track_running_stats = False  # the statistics stay as they are
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)""",
+         r"stored statistics, not the batch's"),
     ],
     "Exercise 4 (discriminative_optimizer)": [
         ("largest learning rate on the first stage", """
@@ -132,5 +211,23 @@ def discriminative_optimizer(model, stages, base_lr, decay):
     groups = [{"params": [p for n in names for p in model.get_submodule(n).parameters() if p.requires_grad],
                "lr": base_lr * decay ** (len(stages) - 1 - i)} for i, names in enumerate(stages)]
     return torch.optim.Adam(groups, lr=base_lr, weight_decay=0.01)""", r"Adam, not AdamW"),
+        ("hard-codes four stages", """
+def discriminative_optimizer(model, stages, base_lr, decay):
+    groups = [{"params": [p for n in names for p in model.get_submodule(n).parameters() if p.requires_grad],
+               "lr": base_lr * decay ** (3 - i)} for i, names in enumerate(stages)]
+    return torch.optim.AdamW(groups, lr=base_lr, weight_decay=0.01)""", r"learning rates \['0\.0025', '0\.005'\]"),
+        ("learning rates as tensors", """
+def discriminative_optimizer(model, stages, base_lr, decay):
+    rates = base_lr * decay ** torch.arange(len(stages) - 1, -1, -1)
+    groups = [{"params": [p for n in names for p in model.get_submodule(n).parameters() if p.requires_grad],
+               "lr": rate} for rate, names in zip(rates, stages)]
+    return torch.optim.AdamW(groups, lr=base_lr, weight_decay=0.01)""", r"give each group a Python float"),
+        ("unfreezes every stage it optimises", """
+def discriminative_optimizer(model, stages, base_lr, decay):
+    groups = []
+    for i, names in enumerate(stages):
+        params = [p.requires_grad_(True) for n in names for p in model.get_submodule(n).parameters()]
+        groups.append({"params": params, "lr": base_lr * decay ** (len(stages) - 1 - i)})
+    return torch.optim.AdamW(groups, lr=base_lr, weight_decay=0.01)""", r"changed requires_grad of blocks\.5\.0"),
     ],
 }
