@@ -137,4 +137,49 @@ def center_crop(images, size):
          "    return torch.linalg.solve(X.T @ X + 1e-3 * torch.eye(X.shape[1], dtype=X.dtype), X.T @ y)",
          r"(α on the blood-pressure table is off by|normal equations .* on the blood-pressure table)"),
     ],
+    "Exercise 6 (mse)": [
+        ("the broadcasting bug itself", "def mse(prediction, target):\n"
+         "    return (prediction - target).pow(2).mean().item()",
+         r"shape \(5,\) and a target of shape \(5, 1\) is .*broadcasts to a 5 × 5 table"),
+        ("returns a tensor", """
+def mse(prediction, target):
+    if prediction.numel() != target.numel():
+        raise ValueError(f"{tuple(prediction.shape)} vs {tuple(target.shape)}")
+    return (prediction.reshape(-1) - target.reshape(-1)).pow(2).mean()""",
+         r"is a Tensor, expected a Python float: end with \.item\(\)"),
+        ("squeeze() without a size check", "def mse(prediction, target):\n"
+         "    return (prediction.squeeze() - target.squeeze()).pow(2).mean().item()",
+         r"shape \(1,\) and a target of shape \(5, 1\) returned 1\.0, expected a ValueError"),
+        ("reshape without a size check", "def mse(prediction, target):\n"
+         "    return (prediction.reshape(-1) - target.reshape(-1)).pow(2).mean().item()",
+         r"shape \(1,\) and a target of shape \(5, 1\) returned 1\.0, expected a ValueError"),
+        ("computes in float32", """
+def mse(prediction, target):
+    if prediction.numel() != target.numel():
+        raise ValueError(f"{tuple(prediction.shape)} vs {tuple(target.shape)}")
+    return (prediction.float().reshape(-1) - target.float().reshape(-1)).pow(2).mean().item()""",
+         r"you computed in float32.*inputs' dtype"),
+        ("subtracts in place", """
+def mse(prediction, target):
+    if prediction.numel() != target.numel():
+        raise ValueError(f"{tuple(prediction.shape)} vs {tuple(target.shape)}")
+    errors = prediction.view(-1)
+    errors -= target.view(-1)
+    return errors.pow(2).mean().item()""", r"the inputs changed.*out of place"),
+        ("the sum, not the mean", """
+def mse(prediction, target):
+    if prediction.numel() != target.numel():
+        raise ValueError(f"{tuple(prediction.shape)} vs {tuple(target.shape)}")
+    return (prediction.reshape(-1) - target.reshape(-1)).pow(2).sum().item()""",
+         r"is the sum of the squared errors: divide by N"),
+        ("a ValueError that names no shape", """
+def mse(prediction, target):
+    if prediction.numel() != target.numel():
+        raise ValueError("prediction and target differ in size")
+    return (prediction.reshape(-1) - target.reshape(-1)).pow(2).mean().item()""",
+         r"raised ValueError\('prediction and target differ in size'\): name both shapes"),
+        ("views the prediction as the target, lets torch raise", "def mse(prediction, target):\n"
+         "    return (prediction.view(target.shape) - target).pow(2).mean().item()",
+         r"raised RuntimeError \(shape '\[5, 1\]' is invalid.*expected a ValueError of your own"),
+    ],
 }
