@@ -48,6 +48,27 @@ def build_vocab(token_lists, min_freq):
     counts = Counter(t for tokens in token_lists for t in tokens)
     kept = sorted(w for w, n in counts.items() if n >= min_freq)
     return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"most frequent first"),
+        ("indices from torch.arange", """
+def build_vocab(token_lists, min_freq):
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
+    words = ["<pad>", "<unk>", *kept]
+    return dict(zip(words, torch.arange(len(words))))""", r"indices are of type Tensor: use Python ints"),
+        ("counts in a Counter shared by every call", """
+COUNTS = Counter()
+
+
+def build_vocab(token_lists, min_freq):
+    COUNTS.update(t for tokens in token_lists for t in tokens)
+    kept = sorted((w for w, n in COUNTS.items() if n >= min_freq), key=lambda w: (-COUNTS[w], w))
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"every call counts afresh"),
+        ("drops the rare tokens from the texts", """
+def build_vocab(token_lists, min_freq):
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    for tokens in token_lists:
+        tokens[:] = [t for t in tokens if counts[t] >= min_freq]  # the rare ones are <unk> anyway
+    kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"changed the token lists it was given"),
     ],
     "Exercise 2 (collate_and_pack)": [
         ("time-first padding", """
@@ -84,6 +105,28 @@ def collate(batch, pad_index=0):
         ("packs without enforce_sorted=False", COLLATE + """
 def pack(embedded, lengths):
     return pack_padded_sequence(embedded, lengths, batch_first=True)""", r"pass enforce_sorted=False"),
+        ("lengths as a Python list", """
+def collate(batch, pad_index=0):
+    sequences = [ids for ids, _ in batch]
+    ids = pad_sequence(sequences, batch_first=True, padding_value=pad_index)
+    return ids, [len(s) for s in sequences], torch.tensor([y for _, y in batch])""" + PACK,
+         r"lengths is a list, expected a tensor"),
+        ("sorts the batch in place", """
+def collate(batch, pad_index=0):
+    batch.sort(key=lambda pair: len(pair[0]), reverse=True)  # longest first, for packing
+    sequences = [ids for ids, _ in batch]
+    ids = pad_sequence(sequences, batch_first=True, padding_value=pad_index)
+    return ids, torch.tensor([len(s) for s in sequences]), torch.tensor([y for _, y in batch])""" + PACK,
+         r"collate changed the batch it was given"),
+        ("detaches the embedded batch", COLLATE + """
+def pack(embedded, lengths):
+    return pack_padded_sequence(embedded.detach(), lengths, batch_first=True, enforce_sorted=False)""",
+         r"no gradient reaches the embedding"),
+        ("sorts the batch itself before packing", COLLATE + """
+def pack(embedded, lengths):
+    order = lengths.argsort(descending=True)  # pack_padded_sequence wants the longest text first
+    return pack_padded_sequence(embedded[order], lengths[order], batch_first=True)""",
+         r"sorted by length, so the LSTM's results come back in that order"),
     ],
     "Exercise 3 (lstm_cell)": [
         ("gates read i, f, o, g", """
@@ -116,6 +159,34 @@ def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
     i, f, g, o = (x @ weight_ih.T + bias_ih + h @ weight_hh.T + bias_hh).chunk(4, dim=1)
     c = torch.sigmoid(f) * c + torch.tanh(g)
     return torch.sigmoid(o) * torch.tanh(c), c""", r"c_new, against nn\.LSTMCell.*f \* c_prev \+ i \* g"),
+        ("gates summed in a float32 buffer", """
+def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
+    gates = torch.zeros(x.shape[0], weight_ih.shape[0])
+    gates += x @ weight_ih.T + bias_ih
+    gates += h @ weight_hh.T + bias_hh
+    i, f, g, o = gates.chunk(4, dim=1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c""", r"float32 rounding"),
+        ("updates c in place", """
+def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
+    i, f, g, o = (x @ weight_ih.T + bias_ih + h @ weight_hh.T + bias_hh).chunk(4, dim=1)
+    c.mul_(torch.sigmoid(f)).add_(torch.sigmoid(i) * torch.tanh(g))
+    return torch.sigmoid(o) * torch.tanh(c), c""", r"changed its input c in place"),
+        ("adds bias_ih twice", """
+def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
+    i, f, g, o = (x @ weight_ih.T + h @ weight_hh.T + 2 * bias_ih).chunk(4, dim=1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c""", r"bias_ih is added twice"),
+        ("returns c in float32", """
+def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
+    i, f, g, o = (x @ weight_ih.T + bias_ih + h @ weight_hh.T + bias_hh).chunk(4, dim=1)
+    c = (torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)).float()
+    return torch.sigmoid(o) * torch.tanh(c), c""", r"expected torch\.float64, the inputs'"),
+        ("returns (c, h)", """
+def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
+    i, f, g, o = (x @ weight_ih.T + bias_ih + h @ weight_hh.T + bias_hh).chunk(4, dim=1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return c, torch.sigmoid(o) * torch.tanh(c)""", r"the pair is \(c_new, h_new\)"),
     ],
     "Exercise 4 (train_step)": [
         ("never zeroes the gradients", """
@@ -124,7 +195,7 @@ def train_step(model, ids, lengths, labels, optimizer, max_norm):
     loss.backward()
     norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     optimizer.step()
-    return loss.item(), norm.item()""", r"step 2 differs.*optimizer\.zero_grad\(\)"),
+    return loss.item(), norm.item()""", r"added its gradients to those already in p\.grad.*optimizer\.zero_grad\(\)"),
         ("clips after the step", """
 def train_step(model, ids, lengths, labels, optimizer, max_norm):
     optimizer.zero_grad()
@@ -132,7 +203,7 @@ def train_step(model, ids, lengths, labels, optimizer, max_norm):
     loss.backward()
     optimizer.step()
     norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    return loss.item(), norm.item()""", r"used the gradient before clipping.*before optimizer\.step\(\)"),
+    return loss.item(), norm.item()""", r"not clipped to max_norm.*before optimizer\.step\(\)"),
         ("returns the norm after clipping", """
 def train_step(model, ids, lengths, labels, optimizer, max_norm):
     optimizer.zero_grad()
@@ -158,5 +229,37 @@ def train_step(model, ids, lengths, labels, optimizer, max_norm):
     loss.backward()
     norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     return loss.item(), norm.item()""", r"did not change.*optimizer\.step\(\)"),
+        ("returns the loss tensor", """
+def train_step(model, ids, lengths, labels, optimizer, max_norm):
+    optimizer.zero_grad()
+    loss = F.cross_entropy(model(ids, lengths), labels)
+    loss.backward()
+    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    return loss, norm.item()""", r"the loss returned is a Tensor: return a Python float"),
+        ("returns the norm tensor", """
+def train_step(model, ids, lengths, labels, optimizer, max_norm):
+    optimizer.zero_grad()
+    loss = F.cross_entropy(model(ids, lengths), labels)
+    loss.backward()
+    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    return loss.item(), norm""", r"the gradient norm returned is a Tensor"),
+        ("clears the gradients after the step", """
+def train_step(model, ids, lengths, labels, optimizer, max_norm):
+    loss = F.cross_entropy(model(ids, lengths), labels)
+    loss.backward()
+    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    optimizer.zero_grad()  # ready for the next step
+    return loss.item(), norm.item()""", r"step 1 added its gradients to those already in p\.grad"),
+        ("clips to 1, not max_norm", """
+def train_step(model, ids, lengths, labels, optimizer, max_norm):
+    optimizer.zero_grad()
+    loss = F.cross_entropy(model(ids, lengths), labels)
+    loss.backward()
+    norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    return loss.item(), norm.item()""", r"not clipped to max_norm=0\.05"),
     ],
 }
