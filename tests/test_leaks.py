@@ -74,14 +74,7 @@ def leaks(solution, student) -> list[str]:
     return found
 
 
-# Lecture 06 still prints the course's reference implementations after its checks. The fix (cells removed, checks
-# by family) waits on branch issue21-lecture06 for the run that must replace its saved outputs.
-NOT_YET = {"06_attention.ipynb"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="answers printed after "
-                                               "the checks; fixed on branch issue21-lecture06, awaiting its re-run"))
-                                  if n in NOT_YET else n for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_no_answer_is_visible_in_the_student_notebook(name):
     found = leaks(read(SOLUTIONS / name), read(STUDENTS / name))
     assert not found, f"{name}: " + "; ".join(found)
