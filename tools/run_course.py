@@ -23,6 +23,7 @@ import math
 import os
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +31,7 @@ import papermill
 from course import ROOT, SOLUTIONS, STUDENTS, notebooks, outputs_digest, read, static_widgets, write
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-from traitlets import CaselessStrEnum
+from traitlets import CaselessStrEnum, default
 
 sys.path.insert(0, str(ROOT))
 from utils.data import DATA_ENV  # noqa: E402
@@ -38,9 +39,17 @@ from utils.env import ENV_KEY, HEADLINE_KEY, METRICS_KEY, PROFILE_ENV, ProfileEr
 
 
 class IPCKernelManager(AsyncKernelManager):
-    """Talk to the kernel over local sockets: over TCP, ipykernel warns about plain-text traffic once per notebook."""
+    """Talk to the kernel over local sockets: over TCP, ipykernel warns about plain-text traffic once per notebook.
+
+    The socket files go to a private temporary folder, not to the working directory (the repository)."""
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc" if os.name == "posix" else "tcp")
+
+    @default("ip")
+    def _socket_prefix(self) -> str:
+        if self.transport != "ipc":
+            return "127.0.0.1"
+        return str(Path(tempfile.mkdtemp(prefix="course-kernel-")) / "kernel")
 
 
 def select(folder: Path, wanted: list[str]) -> list[Path]:

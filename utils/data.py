@@ -143,6 +143,20 @@ def _mark(key: Path, checksum: str, stamp: str | None) -> None:
         pass
 
 
+def _verify_once(target: Path, key: Path, known: str, stamp: str | None, mismatch: Callable[[], str | None],
+                 hint: str) -> None:
+    """Raise ChecksumMismatch if `mismatch()` (the hashing and the comparison) names a difference, unless `key`
+    already verified against `known` with this `stamp`; remember a pass. Once the target is in its place, the
+    leftovers of interrupted unpackings next to it go."""
+    if not _is_marked(key, known, stamp):
+        why = mismatch()
+        if why:
+            raise damaged(target, why, hint)
+        _mark(key, known, stamp)
+    if key == target:
+        remove_stale_partials(target)
+
+
 def verify(path: Path, checksum: str, *, key: Path | None = None, hint: str = "") -> None:
     """Raise ChecksumMismatch unless `path` has `checksum` ("sha256:..." or "md5:...").
 
@@ -153,14 +167,13 @@ def verify(path: Path, checksum: str, *, key: Path | None = None, hint: str = ""
     if path.is_dir():
         raise DataError(f"{path} is a folder where the file {path.name} should be: remove it and run again.")
     stamp = _stamp(path.parent, [path])  # before hashing: a change while it is read makes the stamp stale
-    if not _is_marked(key, checksum, stamp):
+
+    def mismatch() -> str | None:
         algo, expected = checksum.split(":", 1)
         actual = file_hash(path, algo)
-        if actual != expected:
-            raise damaged(path, f"{algo} {actual[:12]}…, expected {expected[:12]}…", hint)
-        _mark(key, checksum, stamp)
-    if key == path:
-        remove_stale_partials(path)
+        return None if actual == expected else f"{algo} {actual[:12]}…, expected {expected[:12]}…"
+
+    _verify_once(path, key, checksum, stamp, mismatch, hint)
 
 
 def tree_entries(folder: Path, patterns: Collection[str] = ALL_FILES) -> list[Path]:
@@ -208,13 +221,12 @@ def verify_tree(folder: Path, digest: str, name: str, patterns: Collection[str] 
         raise DataError(f"{folder} is a file where the folder of {name} should be: remove it and run again.")
     entries = tree_entries(folder, patterns)
     stamp = _stamp(folder, entries)
-    if not _is_marked(key, digest, stamp):
+
+    def mismatch() -> str | None:
         actual = _digest(folder, entries)
-        if actual != digest:
-            raise damaged(folder, f"not the known contents of {name}, digest {actual[:12]}…", hint)
-        _mark(key, digest, stamp)
-    if key == folder:
-        remove_stale_partials(folder)
+        return None if actual == digest else f"not the known contents of {name}, digest {actual[:12]}…"
+
+    _verify_once(folder, key, digest, stamp, mismatch, hint)
     return [p for p in entries if p.is_file()]
 
 
