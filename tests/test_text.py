@@ -1,5 +1,7 @@
 """utils.text: tokeniser, vocabulary, batches, GloVe rows, the bi-LSTM and its training recipe, on small inputs."""
 
+import copy
+
 import torch
 from torch.nn.utils.rnn import pack_sequence
 
@@ -82,3 +84,25 @@ def test_train_bilstm_learns_a_toy_task_and_keeps_the_best_epoch():
     probs = text.predict_proba(run["model"], text.batches(
         [text.encode(text.tokenize(t), run["vocab"]) for t, _ in pairs], [y for _, y in pairs], 16))
     assert (probs.argmax(1) == torch.tensor([y for _, y in pairs])).float().mean() == 1.0
+
+
+def test_build_vocab_first_seen_ties_and_max_size():
+    docs = [["b", "a", "c"], ["a", "b", "d"], ["c", "e", "e"]]
+    assert list(text.build_vocab(docs, min_freq=2, ties="first seen")) == ["<pad>", "<unk>", "b", "a", "c", "e"]
+    assert list(text.build_vocab(docs, min_freq=1, max_size=4, ties="first seen")) == ["<pad>", "<unk>", "b", "a"]
+    assert list(text.build_vocab(docs, min_freq=1, max_size=4)) == ["<pad>", "<unk>", "a", "b"]
+    assert text.build_vocab(docs, min_freq=2, max_size=None) == text.build_vocab(docs, min_freq=2)
+
+
+def test_train_epoch_is_train_step_over_the_batches():
+    batches = [text.collate([(torch.tensor([2, 3, 4]), 0), (torch.tensor([5]), 1)]),
+               text.collate([(torch.tensor([6, 7]), 1), (torch.tensor([8, 9, 2, 3]), 0)])]
+    torch.manual_seed(0)
+    model = text.BiLSTMClassifier(torch.randn(10, 4), hidden=3, dropout=0.0).eval()
+    reference = copy.deepcopy(model)
+    optimizer, optimizer_ref = (torch.optim.SGD(m.parameters(), lr=0.1) for m in (model, reference))
+    loss, norms = text.train_epoch(model, batches, optimizer, max_norm=1e-2)
+    steps = [text.train_step(reference, *batch, optimizer_ref, 1e-2) for batch in batches]
+    assert model.training and type(loss) is float and len(norms) == 2
+    assert abs(loss - sum(s[0] for s in steps) / 2) < 1e-6 and norms == [s[1] for s in steps]
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), reference.parameters()))

@@ -2,8 +2,8 @@
 
 Every function is short and is shown in lecture 05: words -> indices (`tokenize`, `build_vocab`, `encode`),
 indices -> padded batches (`collate`, `batches`), GloVe rows for the embedding (`glove_matrix`), the model
-(`BiLSTMClassifier`), one training step with gradient clipping (`train_step`) and the whole recipe with
-early stopping on a validation split (`fit`, `train_bilstm`).
+(`BiLSTMClassifier`), one training step with gradient clipping (`train_step`), one epoch of them (`train_epoch`)
+and the whole recipe with early stopping on a validation split (`fit`, `train_bilstm`).
 """
 
 from __future__ import annotations
@@ -33,11 +33,18 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(clean(text))
 
 
-def build_vocab(token_lists: Iterable[Sequence[str]], min_freq: int = 2) -> dict[str, int]:
+def build_vocab(token_lists: Iterable[Sequence[str]], min_freq: int = 2, max_size: int | None = None,
+                ties: str = "alphabetical") -> dict[str, int]:
     """Word -> index: <pad> = 0, <unk> = 1, then every token seen at least `min_freq` times, most frequent first
-    (ties in alphabetical order, so the vocabulary does not depend on the order of the texts)."""
+    (ties in alphabetical order, so the vocabulary does not depend on the order of the texts; `ties="first seen"`
+    keeps them in the order they first appear instead), at most `max_size` entries in all when it is given."""
+    if ties not in ("alphabetical", "first seen"):
+        raise ValueError(f"ties is {ties!r}: 'alphabetical' or 'first seen'")
     counts = Counter(token for tokens in token_lists for token in tokens)
-    kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
+    kept = [w for w, n in counts.items() if n >= min_freq]  # a Counter keeps the order of first appearance
+    kept.sort(key=(lambda w: (-counts[w], w)) if ties == "alphabetical" else (lambda w: -counts[w]))  # stable
+    if max_size is not None:
+        kept = kept[:max(0, max_size - 2)]
     return {word: index for index, word in enumerate([PAD, UNK, *kept])}
 
 
@@ -111,6 +118,15 @@ def train_step(model: nn.Module, ids: torch.Tensor, lengths: torch.Tensor, label
     norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)  # rescales all gradients together
     optimizer.step()
     return loss.item(), norm.item()
+
+
+def train_epoch(model: nn.Module, batches: Iterable[tuple[torch.Tensor, torch.Tensor, torch.Tensor]],
+                optimizer: torch.optim.Optimizer, max_norm: float) -> tuple[float, list[float]]:
+    """One pass over `batches` in training mode, one clipped step per batch (`train_step`); returns the mean of
+    the batches' losses and the gradient norm of every step before clipping."""
+    model.train()
+    steps = [train_step(model, ids, lengths, labels, optimizer, max_norm) for ids, lengths, labels in batches]
+    return sum(loss for loss, _ in steps) / len(steps), [norm for _, norm in steps]
 
 
 @torch.no_grad()

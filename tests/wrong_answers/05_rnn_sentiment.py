@@ -1,7 +1,8 @@
 """Plausible wrong answers to lecture 05's exercises (see tests/test_wrong_answers.py).
 
 Not wrong, so not here: `optimizer.zero_grad(set_to_none=True)` or `model.zero_grad()`, `loss.item()` or
-`float(loss)`, a vocabulary built with `dict.setdefault` or with `most_common()` re-sorted for ties.
+`float(loss)`, a vocabulary built with `dict.setdefault` or with a stable sort on the counts alone, a loss
+averaged with weights by batch size (the check's batches have one size).
 Exercise 2 defines two functions and the trials run one after the other, so each trial defines both.
 """
 
@@ -16,59 +17,110 @@ def pack(embedded, lengths):
     return pack_padded_sequence(embedded, lengths, batch_first=True, enforce_sorted=False)
 """
 
+GRU_OK = """
+def gru_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    r_x, z_x, n_x = (x @ weight_ih.T + bias_ih).chunk(3, dim=1)
+    r_h, z_h, n_h = (h @ weight_hh.T + bias_hh).chunk(3, dim=1)
+    r, z = torch.sigmoid(r_x + r_h), torch.sigmoid(z_x + z_h)
+"""
+
 WRONG = {
     "Exercise 1 (build_vocab)": [
+        ("calls the course's function with the rule it needs", """
+def build_vocab(token_lists, min_freq, max_size=None):
+    return text.build_vocab(token_lists, min_freq, max_size, ties="first seen")""",
+         r"calls the course's text\.build_vocab.*count the tokens yourself"),
+        ("imports the course's function under another name", """
+from utils.text import build_vocab as course_build_vocab
+
+
+def build_vocab(token_lists, min_freq, max_size=None):
+    return course_build_vocab(token_lists, min_freq, max_size, ties="first seen")""",
+         r"calls the course's text\.build_vocab.*count the tokens yourself"),
+        ("reaches the course's function through a helper", """
+def _vocabulary(*args, **kwargs):
+    from utils import text as course_text
+    return course_text.build_vocab(*args, **kwargs, ties="first seen")
+
+
+def build_vocab(token_lists, min_freq, max_size=None):
+    return _vocabulary(token_lists, min_freq, max_size)""",
+         r"reaches the course's text\.build_vocab.*count the tokens yourself"),
         ("> instead of >=", """
-def build_vocab(token_lists, min_freq):
+def build_vocab(token_lists, min_freq, max_size=None):
     counts = Counter(t for tokens in token_lists for t in tokens)
-    kept = sorted((w for w, n in counts.items() if n > min_freq), key=lambda w: (-counts[w], w))
-    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"exactly min_freq.*>=, not >"),
+    kept = [w for w, n in counts.most_common() if n > min_freq]
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept][:max_size])}""", r"exactly min_freq.*>=, not >"),
         ("counts texts, not tokens", """
-def build_vocab(token_lists, min_freq):
+def build_vocab(token_lists, min_freq, max_size=None):
     counts = Counter(t for tokens in token_lists for t in set(tokens))
-    kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
-    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"count tokens, not the number of texts"),
+    kept = [w for w, n in counts.most_common() if n >= min_freq]
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept][:max_size])}""",
+         r"count tokens, not the number of texts"),
         ("forgets the special tokens", """
-def build_vocab(token_lists, min_freq):
-    counts = Counter(t for tokens in token_lists for t in tokens)
-    kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
-    return {w: i for i, w in enumerate(kept)}""", r"<pad> has index None.*special tokens first"),
-        ("special tokens last", """
-def build_vocab(token_lists, min_freq):
-    counts = Counter(t for tokens in token_lists for t in tokens)
-    kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
-    return {w: i for i, w in enumerate([*kept, "<pad>", "<unk>"])}""", r"expected 0 and 1.*special tokens first"),
-        ("ties in order of first appearance", """
-def build_vocab(token_lists, min_freq):
+def build_vocab(token_lists, min_freq, max_size=None):
     counts = Counter(t for tokens in token_lists for t in tokens)
     kept = [w for w, n in counts.most_common() if n >= min_freq]
-    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"seen as often in alphabetical order"),
-        ("sorted alphabetically only", """
-def build_vocab(token_lists, min_freq):
+    return {w: i for i, w in enumerate(kept[:max_size])}""", r"<pad> has index None.*special tokens first"),
+        ("special tokens last", """
+def build_vocab(token_lists, min_freq, max_size=None):
     counts = Counter(t for tokens in token_lists for t in tokens)
-    kept = sorted(w for w, n in counts.items() if n >= min_freq)
-    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"most frequent first"),
-        ("indices from torch.arange", """
-def build_vocab(token_lists, min_freq):
+    kept = [w for w, n in counts.most_common() if n >= min_freq]
+    return {w: i for i, w in enumerate([*kept, "<pad>", "<unk>"][:max_size])}""",
+         r"expected 0 and 1.*special tokens first"),
+        ("calls the course's text.build_vocab with its default rule", """
+def build_vocab(token_lists, min_freq, max_size=None):
+    vocab = text.build_vocab(token_lists, min_freq)
+    return dict(list(vocab.items())[:max_size])""", r"calls the course's text\.build_vocab.*count the tokens yourself"),
+        ("ties in alphabetical order", """
+def build_vocab(token_lists, min_freq, max_size=None):
     counts = Counter(t for tokens in token_lists for t in tokens)
     kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
-    words = ["<pad>", "<unk>", *kept]
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept][:max_size])}""", r"alphabetical order.*first appear"),
+        ("sorted alphabetically only", """
+def build_vocab(token_lists, min_freq, max_size=None):
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    kept = sorted(w for w, n in counts.items() if n >= min_freq)
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept][:max_size])}""", r"most frequent first"),
+        ("indices from torch.arange", """
+def build_vocab(token_lists, min_freq, max_size=None):
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    words = ["<pad>", "<unk>", *[w for w, n in counts.most_common() if n >= min_freq]][:max_size]
     return dict(zip(words, torch.arange(len(words))))""", r"indices are of type Tensor: use Python ints"),
         ("counts in a Counter shared by every call", """
 COUNTS = Counter()
 
 
-def build_vocab(token_lists, min_freq):
+def build_vocab(token_lists, min_freq, max_size=None):
     COUNTS.update(t for tokens in token_lists for t in tokens)
-    kept = sorted((w for w, n in COUNTS.items() if n >= min_freq), key=lambda w: (-COUNTS[w], w))
-    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"every call counts afresh"),
+    kept = [w for w, n in COUNTS.most_common() if n >= min_freq]
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept][:max_size])}""", r"every call counts afresh"),
         ("drops the rare tokens from the texts", """
-def build_vocab(token_lists, min_freq):
+def build_vocab(token_lists, min_freq, max_size=None):
     counts = Counter(t for tokens in token_lists for t in tokens)
     for tokens in token_lists:
         tokens[:] = [t for t in tokens if counts[t] >= min_freq]  # the rare ones are <unk> anyway
-    kept = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
-    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"changed the token lists it was given"),
+    kept = [w for w, n in counts.most_common() if n >= min_freq]
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept][:max_size])}""",
+         r"changed the token lists it was given"),
+        ("max_size words besides the special tokens", """
+def build_vocab(token_lists, min_freq, max_size=None):
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    kept = [w for w, n in counts.most_common() if n >= min_freq][:max_size]
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"max_size counts every entry, <pad> and <unk>"),
+        ("ignores max_size", """
+def build_vocab(token_lists, min_freq, max_size=None):
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    kept = [w for w, n in counts.most_common() if n >= min_freq]
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"still has all 7 entries"),
+        ("caps the words in order of first appearance", """
+def build_vocab(token_lists, min_freq, max_size=None):
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    kept = [w for w in counts if counts[w] >= min_freq]
+    if max_size is not None:
+        kept = kept[:max_size - 2]  # the cap first, then most frequent first
+    kept.sort(key=lambda w: -counts[w])
+    return {w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}""", r"min_freq = 3, max_size = 12"),
     ],
     "Exercise 2 (collate_and_pack)": [
         ("time-first padding", """
@@ -188,78 +240,207 @@ def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
     c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
     return c, torch.sigmoid(o) * torch.tanh(c)""", r"the pair is \(c_new, h_new\)"),
     ],
-    "Exercise 4 (train_step)": [
-        ("never zeroes the gradients", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    optimizer.step()
-    return loss.item(), norm.item()""", r"added its gradients to those already in p\.grad.*optimizer\.zero_grad\(\)"),
+    "Exercise 4 (gru_cell)": [
+        ("blocks read z, r, n", """
+def gru_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    z_x, r_x, n_x = (x @ weight_ih.T + bias_ih).chunk(3, dim=1)
+    z_h, r_h, n_h = (h @ weight_hh.T + bias_hh).chunk(3, dim=1)
+    r, z = torch.sigmoid(r_x + r_h), torch.sigmoid(z_x + z_h)
+    return (1 - z) * torch.tanh(n_x + r * n_h) + z * h""", r"order z, r, n.*r, z, n"),
+        ("reset gate outside the bias b_hn", GRU_OK + """
+    W_hn, b_hn = weight_hh[2 * h.shape[1]:], bias_hh[2 * h.shape[1]:]
+    n = torch.tanh(n_x + r * (h @ W_hn.T) + b_hn)
+    return (1 - z) * n + z * h""", r"multiplies W_hn h but not b_hn"),
+        ("update reversed", GRU_OK + """
+    n = torch.tanh(n_x + r * n_h)
+    return z * n + (1 - z) * h  # the form on the slide""", r"update is reversed.*\(1 - z\) \* n \+ z \* h"),
+        ("sigmoid and tanh swapped", """
+def gru_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    r_x, z_x, n_x = (x @ weight_ih.T + bias_ih).chunk(3, dim=1)
+    r_h, z_h, n_h = (h @ weight_hh.T + bias_hh).chunk(3, dim=1)
+    r, z = torch.tanh(r_x + r_h), torch.tanh(z_x + z_h)
+    return (1 - z) * torch.sigmoid(n_x + r * n_h) + z * h""", r"sigmoid and tanh are swapped"),
+        ("b_hn dropped", GRU_OK + """
+    H = h.shape[1]
+    n = torch.tanh(n_x + r * (h @ weight_hh[2 * H:].T))
+    return (1 - z) * n + z * h""", r"b_hn is missing"),
+        ("reset before the matrix", GRU_OK + """
+    H = h.shape[1]
+    n = torch.tanh(n_x + (r * h) @ weight_hh[2 * H:].T + bias_hh[2 * H:])  # Cho et al.'s form
+    return (1 - z) * n + z * h""", r"multiplies h before the matrix"),
+        ("reset on the input's part", GRU_OK + """
+    n = torch.tanh(r * n_x + n_h)
+    return (1 - z) * n + z * h""", r"multiplies the input's part"),
+        ("untransposed weights", """
+def gru_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    r_x, z_x, n_x = (x @ weight_ih + bias_ih).chunk(3, dim=1)
+    r_h, z_h, n_h = (h @ weight_hh + bias_hh).chunk(3, dim=1)
+    r, z = torch.sigmoid(r_x + r_h), torch.sigmoid(z_x + z_h)
+    return (1 - z) * torch.tanh(n_x + r * n_h) + z * h""", r"weight_ih is 3H x D.*weight_ih\.T"),
+        ("updates h in place", GRU_OK + """
+    n = torch.tanh(n_x + r * n_h)
+    h.mul_(z).add_((1 - z) * n)
+    return h""", r"changed its input h in place"),
+        ("float32 buffer", GRU_OK + """
+    out = torch.zeros(h.shape)
+    out += (1 - z) * torch.tanh(n_x + r * n_h) + z * h
+    return out""", r"float32 rounding|expected torch\.float64"),
+    ],
+    "Exercise 5 (train_epoch)": [
+        ("no clipping", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(torch.cat([p.grad.flatten() for p in model.parameters()]).norm().item())
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"not clipped to max_norm"),
         ("clips after the step", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        optimizer.step()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"not clipped to max_norm.*before optimizer\.step\(\)"),
+        ("never zeroes the gradients", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"piled up.*zero_grad\(\)"),
+        ("zeroes once before the loop", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
     optimizer.zero_grad()
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    optimizer.step()
-    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    return loss.item(), norm.item()""", r"not clipped to max_norm.*before optimizer\.step\(\)"),
-        ("returns the norm after clipping", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    optimizer.zero_grad()
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    norm = torch.cat([p.grad.flatten() for p in model.parameters()]).norm()
-    optimizer.step()
-    return loss.item(), norm.item()""", r"norm after clipping.*before clipping"),
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"cleared once, before the loop"),
+        ("zeroes after the step", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+        optimizer.zero_grad()  # ready for the next batch
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"left by an earlier step.*not after the step"),
+        ("forgets model.train()", """
+def train_epoch(model, batches, optimizer, max_norm):
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"eval mode.*model\.train\(\)"),
+        ("returns the mean loss as a tensor", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+        losses.append(loss)
+    return sum(losses) / len(losses), norms""", r"loss returned is a Tensor.*keeps its graph"),
+        ("norms as tensors", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm))
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"norms are of type Tensor"),
+        ("loss summed, not averaged", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    total, norms = 0.0, []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+        total += loss.item()
+    return total, norms""", r"sum of the batches' losses: return their mean"),
+        ("returns the last batch's loss", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    norms = []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+    return loss.item(), norms""", r"the last batch's: return the mean"),
+        ("returns the norms after clipping", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        norms.append(torch.cat([p.grad.flatten() for p in model.parameters()]).norm().item())
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"norms after clipping.*before clipping"),
         ("clips each entry", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    optimizer.zero_grad()
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    norm = torch.cat([p.grad.flatten() for p in model.parameters()]).norm()
-    nn.utils.clip_grad_value_(model.parameters(), max_norm)
-    optimizer.step()
-    return loss.item(), norm.item()""", r"clip_grad_value_ clips each entry"),
-        ("forgets the step", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    optimizer.zero_grad()
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    return loss.item(), norm.item()""", r"did not change.*optimizer\.step\(\)"),
-        ("returns the loss tensor", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    optimizer.zero_grad()
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    optimizer.step()
-    return loss, norm.item()""", r"the loss returned is a Tensor: return a Python float"),
-        ("returns the norm tensor", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    optimizer.zero_grad()
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    optimizer.step()
-    return loss.item(), norm""", r"the gradient norm returned is a Tensor"),
-        ("clears the gradients after the step", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    optimizer.step()
-    optimizer.zero_grad()  # ready for the next step
-    return loss.item(), norm.item()""", r"step 1 added its gradients to those already in p\.grad"),
-        ("clips to 1, not max_norm", """
-def train_step(model, ids, lengths, labels, optimizer, max_norm):
-    optimizer.zero_grad()
-    loss = F.cross_entropy(model(ids, lengths), labels)
-    loss.backward()
-    norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    optimizer.step()
-    return loss.item(), norm.item()""", r"not clipped to max_norm=0\.05"),
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    losses, norms = [], []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(torch.cat([p.grad.flatten() for p in model.parameters()]).norm().item())
+        nn.utils.clip_grad_value_(model.parameters(), max_norm)
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses), norms""", r"clip_grad_value_ clips each entry"),
+        ("counts the batches with len()", """
+def train_epoch(model, batches, optimizer, max_norm):
+    model.train()
+    total, norms = 0.0, []
+    for ids, lengths, labels in batches:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        norms.append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+        total += loss.item()
+    return total / len(batches), norms""", r"TypeError|len\(\)"),
     ],
 }
