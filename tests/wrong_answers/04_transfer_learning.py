@@ -2,110 +2,176 @@
 
 WRONG = {
     "Exercise 1 (replace_head)": [
-        ("reads the 1000 ImageNet logits", """
-def replace_head(model, num_classes):
-    model.classifier = nn.Linear(1000, num_classes)
-    return model""", r"1000 inputs, expected 1280.*pooled features"),
-        ("stacks a layer on the old head", """
-def replace_head(model, num_classes):
-    model.classifier = nn.Sequential(model.classifier, nn.Linear(1000, num_classes))
-    return model""", r"Sequential.*do not stack"),
-        ("hard-codes two classes", """
-def replace_head(model, num_classes):
-    model.classifier = nn.Linear(model.num_features, 2)
-    return model""", r"2 outputs for num_classes=5"),
-        ("forgets the bias", """
-def replace_head(model, num_classes):
-    model.classifier = nn.Linear(model.num_features, num_classes, bias=False)
-    return model""", r"no bias"),
-        ("rebuilds the network without its pretrained weights", """
-def replace_head(model, num_classes):
-    return timm.create_model("tf_efficientnet_lite0", pretrained=False, num_classes=num_classes)""",
-         r"outside the head.*different values"),
-        ("puts the model in evaluation mode", """
-def replace_head(model, num_classes):
-    model.classifier = nn.Linear(model.num_features, num_classes)
-    return model.eval()""", r"given in training mode\) in evaluation mode"),
-        ("freezes the pretrained part", """
-def replace_head(model, num_classes):
-    for p in model.parameters():
-        p.requires_grad = False  # keep the pretrained features
-    model.classifier = nn.Linear(model.num_features, num_classes)
-    return model""", r"replace_head froze conv_stem\.weight"),
+        ("keeps the new head's random weights", """
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    model.classifier = nn.Linear(model.num_features, len(weight), device=p.device, dtype=p.dtype)
+    return model""", r"head's weight \(a copy of `weight`\) is off"),
+        ("copies the weight, not the bias", """
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    head = nn.Linear(model.num_features, len(weight), device=p.device, dtype=p.dtype)
+    with torch.no_grad():
+        head.weight.copy_(weight)
+    model.classifier = head
+    return model""", r"head's bias \(a copy of `bias`\) is off"),
+        ("wraps the given tensors without copying them", """
+def replace_head(model, weight, bias):
+    head = nn.Linear(model.num_features, len(weight))
+    head.weight = nn.Parameter(weight.to(next(model.parameters()).dtype))
+    head.bias = nn.Parameter(bias.to(next(model.parameters()).dtype))
+    model.classifier = head
+    return model""", r"shares their memory, copy them"),
+        ("assigns the tensors to .data", """
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    head = nn.Linear(model.num_features, len(weight), device=p.device, dtype=p.dtype)
+    head.weight.data = weight
+    head.bias.data = bias
+    model.classifier = head
+    return model""", r"float32 but the network's parameters are torch\.float64"),
+        ("ignores the model's dtype", """
+def replace_head(model, weight, bias):
+    head = nn.Linear(model.num_features, len(weight))
+    with torch.no_grad():
+        head.weight.copy_(weight)
+        head.bias.copy_(bias)
+    model.classifier = head
+    return model""", r"head is torch\.float32 but the network's parameters are torch\.float64.*dtype"),
         ("hard-codes 1280 inputs", """
-def replace_head(model, num_classes):
-    model.classifier = nn.Linear(1280, num_classes)
-    return model""", r"model\.num_features = 24 the new head has 1280 inputs"),
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    head = nn.Linear(1280, len(weight), device=p.device, dtype=p.dtype)
+    with torch.no_grad():
+        head.weight[:, :weight.shape[1]] = weight
+        head.bias.copy_(bias)
+    model.classifier = head
+    return model""", r"num_features = 24 the new head has 1280 inputs"),
+        ("hard-codes two classes", """
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    head = nn.Linear(model.num_features, 2, device=p.device, dtype=p.dtype)
+    with torch.no_grad():
+        head.weight.copy_(weight[:2])
+        head.bias.copy_(bias[:2])
+    model.classifier = head
+    return model""", r"2 outputs for a weight with 3 rows"),
+        ("freezes the new head", """
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    head = nn.Linear(model.num_features, len(weight), device=p.device, dtype=p.dtype)
+    with torch.no_grad():
+        head.weight.copy_(weight)
+        head.bias.copy_(bias)
+    model.classifier = head.requires_grad_(False)
+    return model""", r"not trainable parameters"),
+        ("puts the model in evaluation mode", """
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    head = nn.Linear(model.num_features, len(weight), device=p.device, dtype=p.dtype)
+    with torch.no_grad():
+        head.weight.copy_(weight)
+        head.bias.copy_(bias)
+    model.classifier = head
+    return model.eval()""", r"given in training mode\) in evaluation mode"),
+        ("unfreezes the whole network", """
+def replace_head(model, weight, bias):
+    p = next(model.parameters())
+    head = nn.Linear(model.num_features, len(weight), device=p.device, dtype=p.dtype)
+    with torch.no_grad():
+        head.weight.copy_(weight)
+        head.bias.copy_(bias)
+    model.classifier = head
+    return model.requires_grad_(True)""", r"changed requires_grad of conv_stem\.weight"),
+        ("returns a new model instead of changing the given one", """
+def replace_head(model, weight, bias):
+    model = copy.deepcopy(model)
+    p = next(model.parameters())
+    head = nn.Linear(model.num_features, len(weight), device=p.device, dtype=p.dtype)
+    with torch.no_grad():
+        head.weight.copy_(weight)
+        head.bias.copy_(bias)
+    model.classifier = head
+    return model""", r"change the model it is given and return that model"),
     ],
     "Exercise 2 (cached_features)": [
         ("forgets eval mode", """
-def cached_features(model, x, cache, key, batch_size=64):
+def cached_features(extractor, x, cache, key, batch_size=64):
     if key not in cache:
         with torch.no_grad():
-            cache[key] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
-                                    for (xb,) in train.batches(x, batch_size=batch_size)])
-    return cache[key]""", r"training mode.*model\.eval\(\)"),
+            cache[key] = torch.cat([extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache[key]""", r"training mode.*extractor\.eval\(\)"),
         ("forgets torch.no_grad", """
-def cached_features(model, x, cache, key, batch_size=64):
+def cached_features(extractor, x, cache, key, batch_size=64):
     if key not in cache:
-        model.eval()
-        cache[key] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True).detach()
-                                for (xb,) in train.batches(x, batch_size=batch_size)])
+        extractor.eval()
+        cache[key] = torch.cat([extractor(xb).detach() for (xb,) in train.batches(x, batch_size=batch_size)])
     return cache[key]""", r"gradients were tracked.*torch\.no_grad"),
         ("recomputes at every call", """
-def cached_features(model, x, cache, key, batch_size=64):
-    model.eval()
+def cached_features(extractor, x, cache, key, batch_size=64):
+    extractor.eval()
     with torch.no_grad():
-        cache[key] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
-                                for (xb,) in train.batches(x, batch_size=batch_size)])
-    return cache[key]""", r"second call ran the network again"),
-        ("returns the logits", """
-def cached_features(model, x, cache, key, batch_size=64):
-    if key not in cache:
-        model.eval()
-        with torch.no_grad():
-            cache[key] = torch.cat([model(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
-    return cache[key]""", r"features has shape \(10, 1000\), expected \(10, 1280\)"),
+        cache[key] = torch.cat([extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache[key]""", r"second call ran the extractor again"),
         ("one forward pass for all images", """
-def cached_features(model, x, cache, key, batch_size=64):
+def cached_features(extractor, x, cache, key, batch_size=64):
     if key not in cache:
-        model.eval()
+        extractor.eval()
         with torch.no_grad():
-            cache[key] = model.forward_head(model.forward_features(x), pre_logits=True)
+            cache[key] = extractor(x)
     return cache[key]""", r"got 10 images, more than batch_size=4"),
-        ("caches under one fixed name", """
-def cached_features(model, x, cache, key, batch_size=64):
-    if "features" not in cache:
-        model.eval()
+        ("drops the last, incomplete batch", """
+def cached_features(extractor, x, cache, key, batch_size=64):
+    if key not in cache:
+        extractor.eval()
         with torch.no_grad():
-            cache["features"] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
-                                           for (xb,) in train.batches(x, batch_size=batch_size)])
+            cache[key] = torch.cat([extractor(x[i:i + batch_size])
+                                    for i in range(0, len(x) - batch_size + 1, batch_size)])
+    return cache[key]""", r"features has shape \(8, 5\), expected \(10, 5\)"),
+        ("caches under one fixed name", """
+def cached_features(extractor, x, cache, key, batch_size=64):
+    if "features" not in cache:
+        extractor.eval()
+        with torch.no_grad():
+            cache["features"] = torch.cat([extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
     return cache["features"]""", r"holds the keys \['features'\]"),
         ("returns whatever is cached", """
-def cached_features(model, x, cache, key, batch_size=64):
+def cached_features(extractor, x, cache, key, batch_size=64):
     if cache:
         return next(iter(cache.values()))
-    model.eval()
+    extractor.eval()
     with torch.no_grad():
-        cache[key] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
-                                for (xb,) in train.batches(x, batch_size=batch_size)])
-    return cache[key]""", r"a call with a new key did not run the network"),
-        ("removes the classifier to read the features", """
-def cached_features(model, x, cache, key, batch_size=64):
+        cache[key] = torch.cat([extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache[key]""", r"a call with a new key did not run the extractor"),
+        ("returns the list of batches", """
+def cached_features(extractor, x, cache, key, batch_size=64):
     if key not in cache:
-        model.eval()
-        model.reset_classifier(0)  # the network now returns its pooled features
+        extractor.eval()
         with torch.no_grad():
-            cache[key] = torch.cat([model(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
-    return cache[key]""", r"replaced the network's classifier"),
+            cache[key] = [extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)]
+    return cache[key]""", r"returned a list, expected one tensor"),
         ("returns numpy features for scikit-learn", """
-def cached_features(model, x, cache, key, batch_size=64):
+def cached_features(extractor, x, cache, key, batch_size=64):
     if key not in cache:
-        model.eval()
+        extractor.eval()
         with torch.no_grad():
-            cache[key] = torch.cat([model.forward_head(model.forward_features(xb), pre_logits=True)
-                                    for (xb,) in train.batches(x, batch_size=batch_size)]).numpy()
+            cache[key] = torch.cat([extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)]).numpy()
     return cache[key]""", r"returned a ndarray, expected one tensor"),
+        ("stores one tensor, returns another", """
+def cached_features(extractor, x, cache, key, batch_size=64):
+    if key not in cache:
+        extractor.eval()
+        with torch.no_grad():
+            cache[key] = torch.cat([extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache[key].clone()""", r"is not the tensor you returned"),
+        ("trains the extractor's BatchNorm statistics on the images first", """
+def cached_features(extractor, x, cache, key, batch_size=64):
+    if key not in cache:
+        with torch.no_grad():
+            extractor.train()(x)  # adapt the BatchNorm statistics to these images
+            extractor.eval()
+            cache[key] = torch.cat([extractor(xb) for (xb,) in train.batches(x, batch_size=batch_size)])
+    return cache[key]""", r"training mode|off by|running_mean"),
     ],
     "Exercise 3 (freeze)": [
         ("puts frozen BatchNorm in eval mode only", """
