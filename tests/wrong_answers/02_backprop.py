@@ -22,6 +22,20 @@ class EarlyStopping:
         {restore}"""
 
 
+def tanh_relu(ds2="(ds3 @ w3) * (s2 > 0)", ds1="(ds2 @ w2) * (1 - x1**2)",
+              ret="[(ds1.T @ x0, ds1.sum(0)), (ds2.T @ x1, ds2.sum(0)), (ds3.T @ x2, ds3.sum(0))]", pre=""):
+    """A whole tanh_relu_backward with one part changed."""
+    return f"""
+def tanh_relu_backward(params, cache, dlogits):
+    w2, w3 = params[1][0], params[2][0]
+    (x0, x1, x2), (_, s2, _) = cache
+    {pre}
+    ds3 = dlogits
+    ds2 = {ds2}
+    ds1 = {ds1}
+    return {ret}"""
+
+
 WRONG = {
     "Exercise 1 (two_layer_backward)": [
         ("forgets sigma' at the output", """
@@ -87,8 +101,76 @@ def two_layer_backward(x, y, w1, b1, w2, b2):
     ds2 = -2 * y / len(x) * x2 * (1 - x2)
     ds1 = (ds2 @ w2) * x1 * (1 - x1)
     return ds1.T @ x, ds1.sum(0), ds2.T @ x1, ds2.sum(0)""", r"x, y or a weight changed"),
+        ("float32 bias gradients summed example by example", """
+def two_layer_backward(x, y, w1, b1, w2, b2):
+    x1 = torch.sigmoid(x @ w1.T + b1)
+    x2 = torch.sigmoid(x1 @ w2.T + b2)
+    ds2 = 2 * (x2 - y) / len(x) * x2 * (1 - x2)
+    ds1 = (ds2 @ w2) * x1 * (1 - x1)
+    db1, db2 = torch.zeros(len(b1)), torch.zeros(len(b2))
+    for n in range(len(x)):  # one example at a time
+        db1 += ds1[n]
+        db2 += ds2[n]
+    return ds1.T @ x, db1, ds2.T @ x1, db2""", r"db2 has dtype torch\.float32, expected torch\.float64"),
     ],
-    "Exercise 2 (sgd_step)": [
+    "Exercise 2 (bce_with_logits)": [
+        ("the formula as written", """
+def bce_with_logits(logits, targets):
+    p = torch.sigmoid(logits)
+    return (-targets * torch.log(p) - (1 - targets) * torch.log(1 - p)).mean()""",
+         r"the loss is inf for float32 logits.*exp only receives numbers ≤ 0"),
+        ("log(1 + exp(-s)) without the absolute value", """
+def bce_with_logits(logits, targets):
+    return ((1 - targets) * logits + torch.log(1 + torch.exp(-logits))).mean()""",
+         r"the loss is inf for float32 logits"),
+        ("clamps the probabilities to avoid log 0", """
+def bce_with_logits(logits, targets):
+    p = torch.sigmoid(logits).clamp(1e-7, 1 - 1e-7)
+    return (-targets * torch.log(p) - (1 - targets) * torch.log(1 - p)).mean()""",
+         r"the loss for float32 logits of up to a few hundred in size \(compared with .*\) is off"),
+        ("clamps the logits in place", """
+def bce_with_logits(logits, targets):
+    logits.clamp_(-30, 30)  # keep exp in range
+    return (logits.clamp(min=0) - logits * targets + torch.log1p(torch.exp(-logits.abs()))).mean()""",
+         r"changed its logits or targets"),
+        ("sums instead of averaging", """
+def bce_with_logits(logits, targets):
+    return (logits.clamp(min=0) - logits * targets + torch.log1p(torch.exp(-logits.abs()))).sum()""",
+         r"is the sum over the 24 entries: take the mean"),
+        ("averages over the last axis only", """
+def bce_with_logits(logits, targets):
+    return (logits.clamp(min=0) - logits * targets + torch.log1p(torch.exp(-logits.abs()))).mean(-1)""",
+         r"the shape of the loss for moderate float64 logits, targets 0 or 1 .* is \(6,\), expected \(\)"),
+        ("forgets the max(s, 0) term", """
+def bce_with_logits(logits, targets):
+    return (-logits * targets + torch.log1p(torch.exp(-logits.abs()))).mean()""",
+         r"the loss for moderate float64 logits, targets 0 or 1 \(compared with .*\) is off"),
+        ("swaps y and 1 - y", """
+def bce_with_logits(logits, targets):
+    return (logits.clamp(min=0) - logits * (1 - targets) + torch.log1p(torch.exp(-logits.abs()))).mean()""",
+         r"the loss for moderate float64 logits, targets 0 or 1 \(compared with .*\) is off"),
+        ("uses PyTorch's loss", """
+def bce_with_logits(logits, targets):
+    return F.binary_cross_entropy_with_logits(logits, targets)""",
+         r"calls PyTorch's binary_cross_entropy_with_logits"),
+        ("uses softplus", """
+def bce_with_logits(logits, targets):
+    return (F.softplus(logits) - logits * targets).mean()""", r"calls PyTorch's softplus"),
+        ("returns a Python number", """
+def bce_with_logits(logits, targets):
+    return (logits.clamp(min=0) - logits * targets + torch.log1p(torch.exp(-logits.abs()))).mean().item()""",
+         r"returns a float, expected a tensor"),
+        ("rebuilds the loss as a new tensor", """
+def bce_with_logits(logits, targets):
+    per_entry = logits.clamp(min=0) - logits * targets + torch.log1p(torch.exp(-logits.abs()))
+    return torch.tensor(per_entry.mean().item(), dtype=logits.dtype)""", r"cut off from the logits"),
+        ("float64 loss for float32 logits", """
+def bce_with_logits(logits, targets):
+    s, y = logits.double(), targets.double()
+    return (s.clamp(min=0) - s * y + torch.log1p(torch.exp(-s.abs()))).mean()""",
+         r"dtype torch\.float64 for logits of dtype torch\.float32"),
+    ],
+    "Exercise 3 (sgd_step)": [
         ("rebinds instead of updating in place", """
 def sgd_step(params, grads, lr, weight_decay=0.0):
     for w, g in zip(params, grads):
@@ -116,39 +198,48 @@ def sgd_step(params, grads, lr, weight_decay=0.0):
         g *= lr
         w -= g + lr * weight_decay * w""", r"weight_decay=0\.0 the gradients changed"),
     ],
-    "Exercise 3 (activation derivatives)": [
-        ("relu' with s >= 0", """
-def relu_prime(s):
-    return (s >= 0).to(s.dtype)""", r"relu'\(0\) is 1, expected 0"),
-        ("relu' returns booleans", """
-def relu_prime(s):
-    return s > 0""", r"relu' returns torch\.bool"),
-        ("tanh' without the square", """
-def tanh_prime(s):
-    return 1 - torch.tanh(s)""", r"tanh' \(compared with autograd\) is off"),
-        ("sigmoid' with 1 + sigma", """
-def sigmoid_prime(s):
-    sig = torch.sigmoid(s)
-    return sig * (1 + sig)""", r"sigmoid'\(0\) is 0\.75, expected 0\.25"),
-        ("sigmoid' on s instead of sigma(s)", """
-def sigmoid_prime(s):
-    return torch.sigmoid(s) * (1 - s)""", r"sigmoid'\(0\) is 0\.5, expected 0\.25"),
-        ("relu' cast to float64", """
-def relu_prime(s):
-    return (s > 0).double()""", r"relu' returns torch\.float64 for s of dtype torch\.float32"),
-        ("relu' from torch.where with Python numbers", """
-def relu_prime(s):
-    return torch.where(s > 0, 1.0, 0.0)""", r"relu' returns torch\.float32 for s of dtype torch\.float64"),
-        ("sigmoid_ in place", """
-def sigmoid_prime(s):
-    sig = s.sigmoid_()
-    return sig * (1 - sig)""", r"sigmoid' changed s"),
-        ("tanh' from autograd", """
-def tanh_prime(s):
-    s = s.clone().requires_grad_()
-    return torch.autograd.grad(torch.tanh(s).sum(), s)[0]""", r"tanh' asks autograd"),
+    "Exercise 4 (tanh_relu_backward)": [
+        ("tanh' as 1 - tanh, not squared", tanh_relu(ds1="(ds2 @ w2) * (1 - x1)"),
+         r"dw1 \(compared with autograd\) \(layers 2 and 3 are right: check the step back through tanh"),
+        ("tanh' taken at the layer's output", tanh_relu(ds1="(ds2 @ w2) * (1 - torch.tanh(x1) ** 2)"),
+         r"dw1 \(compared with autograd\) \(layers 2 and 3 are right.*tanh"),
+        ("tanh' from the pre-activation of the next layer", tanh_relu(ds1="(ds2 @ w2) * (1 - torch.tanh(s2) ** 2)"),
+         r"your code raised RuntimeError"),
+        ("forgets the step through tanh", tanh_relu(ds1="ds2 @ w2"),
+         r"dw1 \(compared with autograd\) \(layers 2 and 3 are right.*tanh"),
+        ("ReLU everywhere: reuses mlp_backward", """
+def tanh_relu_backward(params, cache, dlogits):
+    return mlp_backward(params, cache, dlogits)""", r"dw1 \(compared with autograd\) \(layers 2 and 3 are right"),
+        ("forgets the ReLU mask", tanh_relu(ds2="ds3 @ w3"),
+         r"dw2 \(compared with autograd\) \(layer 3 is right: check the step back through the ReLU"),
+        ("transposed weight gradients", tanh_relu(
+            ret="[(x0.T @ ds1, ds1.sum(0)), (x1.T @ ds2, ds2.sum(0)), (x2.T @ ds3, ds3.sum(0))]"),
+         r"dw3 has shape \(4, 3\), the transpose of the weight's \(3, 4\)"),
+        ("bias gradients averaged over the batch", tanh_relu(
+            ret="[(ds1.T @ x0, ds1.mean(0)), (ds2.T @ x1, ds2.mean(0)), (ds3.T @ x2, ds3.mean(0))]"),
+         r"db3 is B = 6 times too small: sum dl/ds over the batch"),
+        ("bias gradients not summed over the batch", tanh_relu(
+            ret="[(ds1.T @ x0, ds1), (ds2.T @ x1, ds2), (ds3.T @ x2, ds3)]"),
+         r"db3 has shape \(6, 3\), one row per example"),
+        ("weight gradient from the layer's output", tanh_relu(
+            ret="[(ds1.T @ x1, ds1.sum(0)), (ds2.T @ x2, ds2.sum(0)), (ds3.T @ x2, ds3.sum(0))]"),
+         r"the shape of dw2 .* is \(4, 4\), expected \(4, 5\)"),
+        ("pairs output side first", tanh_relu(
+            ret="[(ds3.T @ x2, ds3.sum(0)), (ds2.T @ x1, ds2.sum(0)), (ds1.T @ x0, ds1.sum(0))]"),
+         r"the first pair has the shapes of layer 3: return the pairs input side first"),
+        ("a flat list of six gradients", tanh_relu(
+            ret="[ds1.T @ x0, ds1.sum(0), ds2.T @ x1, ds2.sum(0), ds3.T @ x2, ds3.sum(0)]"),
+         r"return a list of three \(dw, db\) pairs"),
+        ("squares the cached x1 in place", tanh_relu(pre="x1 **= 2", ds1="(ds2 @ w2) * (1 - x1)"),
+         r"the weights, the cache or dlogits changed"),
+        ("asks autograd", """
+def tanh_relu_backward(params, cache, dlogits):
+    leaves = [(w.clone().requires_grad_(), b.clone().requires_grad_()) for w, b in params]
+    logits, _ = tanh_relu_forward(leaves, cache[0][0])
+    grads = torch.autograd.grad((logits * dlogits).sum(), [t for pair in leaves for t in pair])
+    return [grads[0:2], grads[2:4], grads[4:6]]""", r"asks autograd for the gradients"),
     ],
-    "Exercise 4 (adam_step)": [
+    "Exercise 5 (adam_step)": [
         ("no bias correction", """
 def adam_step(w, g, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
     beta1, beta2 = betas
@@ -216,7 +307,7 @@ def adam_step(w, g, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
     v.mul_(beta2).add_((1 - beta2) * g.pow_(2))
     w -= lr * (m / (1 - beta1**t)) / ((v / (1 - beta2**t)).sqrt() + eps)""", r"the gradient g changed"),
     ],
-    "Exercise 5 (relu_coefficients)": [
+    "Exercise 6 (relu_coefficients)": [
         ("slopes instead of slope changes", """
 def relu_coefficients(knots, values):
     return (values[1:] - values[:-1]) / (knots[1:] - knots[:-1])""", r"the ReLU sum with 25 evenly spaced knots"),
@@ -254,7 +345,7 @@ def relu_coefficients(knots, values):
     slopes = (values[1:] - values[:-1]) / (knots[1:] - knots[:-1])
     return torch.cat([slopes[:1], slopes[1:] - slopes[:-1]])""", r"the knots or the values changed"),
     ],
-    "Exercise 6 (EarlyStopping)": [
+    "Exercise 7 (EarlyStopping)": [
         ("a tie counts as an improvement (<=)", stopper(better="score <= self.best_score"),
          r"epoch at which training stops.*a tie is not an improvement"),
         ("keeps a reference, not a copy", stopper(keep="model.state_dict()"), r"restored weight.*deep copy"),
@@ -273,7 +364,7 @@ def relu_coefficients(knots, values):
                                                           restore="self.model.load_state_dict(self.best_state)"),
          r"left the model it was given unchanged"),
     ],
-    "Exercise 7 (dropout)": [
+    "Exercise 8 (dropout)": [
         ("forgets to rescale", """
 def dropout(x, p, training=True):
     if not training or p == 0:
