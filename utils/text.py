@@ -149,16 +149,13 @@ def fit(model: nn.Module, make_train, make_val, epochs: int, lr: float = 2e-3, m
     history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "val_acc": [], "seconds": [], "grad_norm": []}
     best, best_acc, start = None, -1.0, time.perf_counter()
     for epoch in range(1, epochs + 1):
-        model.train()
-        losses = []
-        for ids, lengths, labels in make_train():
-            loss, norm = train_step(model, ids.to(device), lengths.to(device), labels.to(device), optimizer, max_norm)
-            losses.append(loss)
-            history["grad_norm"].append(norm)
+        on_device = ((ids.to(device), lengths.to(device), labels.to(device)) for ids, lengths, labels in make_train())
+        train_loss, norms = train_epoch(model, on_device, optimizer, max_norm)
+        history["grad_norm"] += norms
         val = list(make_val())
         acc_val = (predict_proba(model, val, device).argmax(1) == torch.cat([y for *_, y in val])).float().mean()
         for key, value in zip(("epoch", "train_loss", "val_acc", "seconds"),
-                              (epoch, sum(losses) / len(losses), acc_val.item(), time.perf_counter() - start)):
+                              (epoch, train_loss, acc_val.item(), time.perf_counter() - start)):
             history[key].append(value)
         if acc_val.item() > best_acc:  # early stopping: remember the best epoch's weights
             best, best_acc = copy.deepcopy(model.state_dict()), acc_val.item()
