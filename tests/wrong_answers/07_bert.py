@@ -1,6 +1,6 @@
 """Plausible wrong answers to lecture 07's exercises (see tests/test_wrong_answers.py)."""
 
-# Exercise 1: each wrong mapping wraps the right one (the exercise cell holds it when a trial starts).
+# Exercise 2: each wrong mapping wraps the right one (the exercise cell holds it when a trial starts).
 MAPPING = """
 _right_name = our_name
 
@@ -57,8 +57,84 @@ def head(p: str = "dropout", body: str = f"self.linear(self.dropout({POOLED}))",
     return HEAD.format(p=p, body=body, classes=classes)
 
 
+# Exercise 1: the right masking with one of its lines changed.
+MASKING = """
+def mask_tokens(ids, attention_mask, special, generator, *, mask_id, words, rate=0.15):
+    can_choose = {can}
+    chosen = {chosen}
+    labels = {labels}
+    draw = torch.rand(ids.shape, generator=generator)
+    random_ids = {random_ids}
+    inputs = {inputs}
+    inputs = torch.where(chosen & {random_rule}, random_ids, inputs)
+    return inputs, labels"""
+RIGHT_MASKING = dict(can="attention_mask.bool() & ~special",
+                     chosen="(torch.rand(ids.shape, generator=generator) < rate) & can_choose",
+                     labels="ids.masked_fill(~chosen, -100)",
+                     random_ids="torch.randint(words.start, words.stop, ids.shape, generator=generator)",
+                     inputs="torch.where(chosen & (draw < 0.8), mask_id, ids)",
+                     random_rule="(draw >= 0.8) & (draw < 0.9)")
+
+
+def masking(**changes) -> str:
+    return MASKING.format(**{**RIGHT_MASKING, **changes})
+
+
 WRONG = {
-    "Exercise 1 (our_name)": [
+    "Exercise 1 (mask_tokens)": [
+        ("special tokens chosen", masking(can="attention_mask.bool()"),
+         r"special tokens \(\[CLS\], \[SEP\]\) are chosen"),
+        ("padding chosen", masking(can="~special"), r"padding is chosen"),
+        ("every position chosen, no exclusion", masking(can="torch.ones_like(special)"), r"padding is chosen"),
+        ("whole sentences chosen", masking(
+            chosen="(torch.rand(ids.shape[0], 1, generator=generator) < rate) & can_choose"),
+         r"whole sentences are chosen or not"),
+        ("exactly 15 % of the batch", masking(chosen="""torch.zeros_like(can_choose)
+    where = can_choose.flatten().nonzero()[:, 0]
+    pick = where[torch.randperm(len(where), generator=generator)[:round(rate * len(where))]]
+    chosen = chosen.flatten().index_fill(0, pick, True).view_as(ids)"""), r"fixed share of the batch"),
+        ("labels left on tokens not chosen", masking(labels="ids.clone()"),
+         r"labels are left on tokens that were not chosen"),
+        ("labels left on real tokens not chosen", masking(labels="ids.masked_fill(~can_choose, -100)"),
+         r"labels are left on tokens that were not chosen"),
+        ("labels hold the inputs", masking(inputs="torch.where(chosen & (draw < 0.8), mask_id, ids)\n"
+                                                  "    labels = inputs.masked_fill(~chosen, -100)"),
+         r"not the id it was replaced by"),
+        ("[MASK] 100 % of the time", masking(inputs="torch.where(chosen, mask_id, ids)", random_rule="(draw > 2)"),
+         r"every chosen token became \[MASK\]"),
+        ("random tokens from the whole vocabulary", masking(
+            random_ids="torch.randint(0, words.stop, ids.shape, generator=generator)"),
+         r"random tokens are ids below words\.start"),
+        ("random tokens from range(len(words))", masking(
+            random_ids="torch.randint(len(words), ids.shape, generator=generator)"),
+         r"random tokens are ids below words\.start"),
+        ("one random word for all", masking(
+            random_ids="torch.randint(words.start, words.stop, (1,), generator=generator).expand(ids.shape)"),
+         r"random tokens take only 1 values"),
+        ("separate draws for [MASK] and random", masking(
+            random_rule="(torch.rand(ids.shape, generator=generator) < 0.1)"),
+         r"expected 80 % \[MASK\], 10 % random"),
+        ("10 % of the rest random, not half of it", masking(random_rule="(draw >= 0.8) & (draw < 0.82)"),
+         r"expected 80 % \[MASK\], 10 % random"),
+        ("rate hard-coded", masking(chosen="(torch.rand(ids.shape, generator=generator) < 0.15) & can_choose"),
+         r"with rate=0\.4, .* use rate"),
+        ("choose with rand > rate", masking(chosen="(torch.rand(ids.shape, generator=generator) > rate) & can_choose"),
+         r"labels are left on tokens that were not chosen|of the real tokens are chosen"),
+        # the random draws from the generator passed in, the arguments left alone, the types the text names
+        ("global random generator", masking(chosen="(torch.rand(ids.shape) < rate) & can_choose"),
+         r"draws from torch's global random generator"),
+        ("a generator of its own", masking(can="attention_mask.bool() & ~special\n"
+                                               "    generator = torch.Generator().manual_seed(0)"),
+         r"generators of different seeds give the same tokens"),
+        ("ids masked in place", masking(inputs="ids.masked_fill_(chosen & (draw < 0.8), mask_id)"),
+         r"changed its arguments in place"),
+        ("labels as floats", masking(labels="torch.where(chosen, ids.float(), -100.0)"),
+         r"labels are torch\.float32: .*torch\.long"),
+        ("returns a list", masking() + "\n\n\n_right_masking = mask_tokens\n\n\ndef mask_tokens(*args, **kwargs):\n"
+                                       "    return list(_right_masking(*args, **kwargs))",
+         r"returned list: return the pair"),
+    ],
+    "Exercise 2 (our_name)": [
         ("query and key swapped", mapping("""
 if "q_proj" in target:
     target = target.replace("q_proj", "k_proj")
@@ -126,7 +202,7 @@ def our_name(name):
         return name.replace("pooler.dense", "layers.5.self_attn.out_proj")
     return _right_name(name)""", r"pooler.*our encoder has no pooler, return None"),
     ],
-    "Exercise 2 (mean_pooling)": [
+    "Exercise 3 (mean_pooling)": [
         ("plain mean over the padding", POOLING.format(body="hidden.mean(1)"), r"averages over the padding too"),
         ("divided by the padded length", POOLING.format(body="(hidden * mask).sum(1) / hidden.shape[1]"),
          r"divides by the padded length"),
@@ -148,7 +224,7 @@ def mean_pooling(hidden, attention_mask):
         ("float32 whatever the states", POOLING.format(body="((hidden * mask).sum(1) / mask.sum(1)).float()"),
          r"for float64 states the result is torch\.float32"),
     ],
-    "Exercise 3 (ClassificationHead)": [
+    "Exercise 4 (ClassificationHead)": [
         ("pooling over the padding", head(body="self.linear(self.dropout(hidden.mean(1)))"),
          r"pools over the padding too"),
         ("the [CLS] state only", head(body="self.linear(self.dropout(hidden[:, 0]))"),
@@ -170,7 +246,7 @@ def mean_pooling(hidden, attention_mask):
          r"scaled by 1 - p: nn\.Dropout already scales"),
         ("two classes whatever n_classes", head(classes="2"), r"maps 8 -> 2, expected d_model -> n_classes = 8 -> 3"),
     ],
-    "Exercise 4 (freeze)": [
+    "Exercise 5 (freeze)": [
         ("head frozen instead of the body", freeze(rule="not name.startswith(tuple(trainable))",
                                                    count="parameter.numel() if parameter.requires_grad else 0"),
          r"the head is frozen"),
