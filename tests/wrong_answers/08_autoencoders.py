@@ -18,8 +18,25 @@ optimizer.step()"""
 TOTAL = "total, count = total + loss.item() * len(clean), count + len(clean)"
 
 
-def size(formula: str) -> str:
-    return f"def conv_transpose_output_size(i, k, s=1, p=0, output_padding=0):\n    return {formula}\n"
+def sizes(body: str) -> str:
+    """A spatial_sizes whose loop body is `body` (indented for the for loop)."""
+    return ("def spatial_sizes(layers, size):\n"
+            "    sizes = []\n"
+            "    for layer in layers:\n"
+            + "".join(f"        {line}\n" for line in body.strip().splitlines())
+            + "        sizes.append(size)\n"
+            "    return sizes\n")
+
+
+def conv_body(span: str = "d * (k - 1) + 1", up: str = "(size - 1) * s - 2 * p + span + layer.output_padding[0]",
+              down: str = "(size + 2 * p - span) // s + 1") -> str:
+    return sizes(f"""if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+    k, s, p, d = layer.kernel_size[0], layer.stride[0], layer.padding[0], layer.dilation[0]
+    span = {span}
+    if isinstance(layer, nn.ConvTranspose2d):
+        size = {up}
+    else:
+        size = {down}""")
 
 
 def reparameterise(body: str) -> str:
@@ -80,25 +97,50 @@ WRONG = {
                                                              "count + clean.shape[1]"),
          r"plain mean of the batch losses: weight each batch by its size"),
     ],
-    "Exercise 2 (conv_transpose_output_size)": [
-        ("the convolution's formula", size("(i + 2 * p - k) // s + 1"),
-         r"output size of a convolution.*transposed convolution grows"),
-        ("padding added", size("(i - 1) * s + k + 2 * p + output_padding"), r"padding p crops p pixels from each side"),
-        ("padding counted once", size("(i - 1) * s + k - p + output_padding"), r"it removes 2p"),
-        ("output_padding forgotten", size("(i - 1) * s + k - 2 * p"), r"output_padding adds"),
-        ("i times s", size("i * s + k - 2 * p + output_padding"), r"the stride multiplies \(i − 1\), not i"),
-        ("float division", size("(i - 1) * s + k - 2 * p + output_padding / 1"), r"expected a Python int"),
-        # family 2: two arguments in each other's place
-        ("kernel and stride swapped", size("(i - 1) * k + s - 2 * p + output_padding"),
-         r"kernel size and the stride are swapped"),
-        # family 3: a number that compares equal to the right int but is not one
-        ("a tensor", size("torch.tensor((i - 1) * s + k - 2 * p + output_padding)"),
-         r"the size is of type Tensor, expected a Python int"),
-        ("a NumPy integer", "import numpy as np\n\n\n" + size("np.int64((i - 1) * s + k - 2 * p + output_padding)"),
-         r"the size is of type int64, expected a Python int"),
-        ("a float when the output is padded", size("(i - 1) * s + k - 2 * p + (output_padding * 1.0 if output_padding "
-                                                   "else 0)"),
-         r"expected a Python int"),
+    "Exercise 2 (spatial_sizes)": [
+        ("dilation left out", conv_body(span="k"), r"the dilation is left out.*d\(k − 1\) \+ 1 pixels"),
+        ("dilated kernel spans d·k", conv_body(span="d * k"), r"count the pixels a dilated kernel covers once more"),
+        ("dilated kernel spans d·(k − 1)", conv_body(span="d * (k - 1)"),
+         r"count the pixels a dilated kernel covers once more"),
+        ("dilation only in the convolution", conv_body(up="(size - 1) * s - 2 * p + k + layer.output_padding[0]"),
+         r"ConvTranspose2d.*the dilation is left out"),
+        ("the convolution's formula for both", conv_body(up="(size + 2 * p - span) // s + 1"),
+         r"ConvTranspose2d.*formula of the other kind of layer.*transposed convolution grows"),
+        ("output_padding forgotten", conv_body(up="(size - 1) * s - 2 * p + span"), r"output_padding adds"),
+        ("padding added to the transposed size",
+         conv_body(up="(size - 1) * s + 2 * p + span + layer.output_padding[0]"),
+         r"ConvTranspose2d.*PyTorch gives \d+, you return \d+"),
+        ("true division", conv_body(down="(size + 2 * p - span) / s + 1"), r"of type float, expected a Python int"),
+        ("ceil instead of floor", "import math\n\n\n" + conv_body(down="math.ceil((size + 2 * p - span) / s) + 1"),
+         r"Conv2d.*PyTorch gives \d+, you return \d+"),
+        # family 2: one layer taken for the other
+        ("transposed layers skipped", sizes("""if isinstance(layer, nn.Conv2d):
+        k, s, p, d = layer.kernel_size[0], layer.stride[0], layer.padding[0], layer.dilation[0]
+        size = (size + 2 * p - d * (k - 1) - 1) // s + 1"""), r"ConvTranspose2d.*PyTorch gives \d+, you return \d+"),
+        # family 3: types and structure of what comes back
+        ("sizes as tensors", conv_body(down="torch.tensor((size + 2 * p - span) // s + 1)"),
+         r"of type Tensor, expected a Python int"),
+        ("only the convolutions reported", """def spatial_sizes(layers, size):
+        sizes = []
+        for layer in layers:
+            if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+                k, s, p, d = layer.kernel_size[0], layer.stride[0], layer.padding[0], layer.dilation[0]
+                span = d * (k - 1) + 1
+                if isinstance(layer, nn.ConvTranspose2d):
+                    size = (size - 1) * s - 2 * p + span + layer.output_padding[0]
+                else:
+                    size = (size + 2 * p - span) // s + 1
+                sizes.append(size)
+        return sizes
+    """, r"sizes for \d+ layers: one size after each layer"),
+        # family 4: the layers run instead of read
+        ("layers run on a dummy input", """def spatial_sizes(layers, size):
+        x, sizes = torch.zeros(1, 1, size, size), []
+        for layer in layers:
+            x = layer(x)
+            sizes.append(x.shape[-1])
+        return sizes
+    """, r"ran a layer: compute the sizes from the settings"),
     ],
     "Exercise 3 (reparameterise, vae_loss)": [
         ("KL with the wrong sign", vae_loss(RECON, "0.5 * (1 + logvar - mu**2 - logvar.exp()).sum(1).mean()"),
