@@ -17,9 +17,8 @@ def g_step(body: str, end: str = "loss.item()", after: str = "") -> str:
             + "".join(f"    {line}\n" for line in after.strip().splitlines()) + f"    return {end}\n")
 
 
-def join(g_input: str, d_input: str) -> str:
-    return ("def join_label(z, images, labels, g_embed, d_embed):\n"
-            f"    return {g_input}, {d_input}\n")
+def proj(logits: str) -> str:
+    return f"def projection_logit(h, labels, head, embed):\n    return {logits}\n"
 
 
 BCE = "F.binary_cross_entropy_with_logits"
@@ -35,9 +34,6 @@ optimizer.zero_grad()
 lf = D(G(z))
 {G_LOSS}
 """
-G_IN = "torch.cat([z, g_embed(labels)], dim=1)"
-D_MAP = "d_embed(labels).view(len(labels), 1, *images.shape[-2:])"
-D_IN = f"torch.cat([images, {D_MAP}], dim=1)"
 
 WRONG = {
     "Exercise 1 (discriminator_step)": [
@@ -154,31 +150,27 @@ optimizer = torch.optim.SGD(G.parameters(), lr=0.5)
 {G_RIGHT}
 """), r"weights after step 2.*optimizer passed in"),
     ],
-    "Exercise 3 (join_label)": [
-        ("conditioning the generator only", join(G_IN, "images"), r"discriminator's input is the bare images"),
-        ("one-hot label instead of the embedding", join("torch.cat([z, F.one_hot(labels, 10).float()], dim=1)", D_IN),
-         r"generator's input shape"),
-        ("label map in the wrong shape", join(G_IN, "torch.cat([images, d_embed(labels).view(len(labels), 1, "
-                                                     "images.shape[-1], images.shape[-2])], dim=1)"),
-         r"raised RuntimeError.*N × 1 × H × W"),
-        ("label before the noise", join("torch.cat([g_embed(labels), z], dim=1)", D_IN), r"noise part"),
-        ("one embedding for both players", join(G_IN, "torch.cat([images, g_embed(labels)], dim=1)"),
-         r"raised RuntimeError|discriminator's input"),
-        # family 2: the two embeddings in each other's place, with sizes where the shapes do not tell them apart
-        ("d_embed for the generator", join("torch.cat([z, d_embed(labels)], dim=1)", D_IN),
-         r"generator's label part comes from d_embed"),
-        ("g_embed as the label map", join(G_IN, "torch.cat([images, g_embed(labels).view(len(labels), 1, "
-                                                "*images.shape[-2:])], dim=1)"),
-         r"label map comes from g_embed"),
-        ("label map as the first channel", join(G_IN, f"torch.cat([{D_MAP}, images], dim=1)"),
-         r"image channels \(first\)"),
-        # family 3: the shape the text names, and a label embedding that still learns
-        ("label map sized for MNIST", join(G_IN, "torch.cat([images, d_embed(labels).view(-1, 1, 28, 28)], dim=1)"),
-         r"raised RuntimeError.*N × 1 × H × W"),
-        ("generator's embedding detached", join("torch.cat([z, g_embed(labels).detach()], dim=1)", D_IN),
-         r"no gradient reaches g_embed"),
-        ("embeddings computed without gradient", "def join_label(z, images, labels, g_embed, d_embed):\n"
-         "    with torch.no_grad():\n"
-         f"        return {G_IN}, {D_IN}\n", r"no gradient reaches the embeddings"),
+    "Exercise 3 (projection_logit)": [
+        ("label term forgotten", proj("head(h)"), r"label term e_y · h is missing"),
+        ("head term forgotten", proj("(embed(labels) * h).sum(dim=1, keepdim=True)"), r"head's term ψ\(h\) is missing"),
+        ("the head's bias dropped", proj("h @ head.weight.T + (embed(labels) * h).sum(dim=1, keepdim=True)"),
+         r"head's bias is missing"),
+        ("embedding rows in order instead of by label",
+         proj("head(h) + (embed.weight[:len(h)] * h).sum(dim=1, keepdim=True)"), r"order 0, 1, 2.*embed\(labels\)"),
+        # family 2: the shape the text names (N × 1), with N != F so a transposed product shows
+        ("sum without keepdim", proj("head(h) + (embed(labels) * h).sum(dim=1)"), r"logits' shape.*N × 1"),
+        ("a matrix product instead of a row-wise one", proj("head(h) + embed(labels) @ h.T"), r"logits' shape"),
+        ("summed over the batch", proj("head(h) + (embed(labels) * h).sum(dim=0)"),
+         r"raised RuntimeError|logits' shape"),
+        ("logits squeezed to N", proj("(head(h) + (embed(labels) * h).sum(dim=1, keepdim=True)).squeeze(1)"),
+         r"logits' shape.*N × 1"),
+        # family 3: inputs left alone, gradients through every part
+        ("h multiplied in place", "def projection_logit(h, labels, head, embed):\n"
+         "    scores = head(h)\n    h *= embed(labels)\n    return scores + h.sum(dim=1, keepdim=True)\n",
+         r"changed h or labels in place"),
+        ("embedding detached", proj("head(h) + (embed(labels).detach() * h).sum(dim=1, keepdim=True)"),
+         r"no gradient reaches embed"),
+        ("whole table used", proj("head(h) + (embed.weight.sum(0) * h).sum(dim=1, keepdim=True)"),
+         r"label term|order 0, 1, 2|not in the batch|logits head"),
     ],
 }
