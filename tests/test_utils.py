@@ -58,6 +58,23 @@ def test_fit_learns_a_separable_problem():
     assert history["val_acc"][-1] > 0.95
 
 
+def test_fit_keep_best_ends_with_the_weights_of_the_best_validation_epoch():
+    torch.manual_seed(0)
+    x = torch.randn(512, 2)
+    y = (x[:, 0] - x[:, 1] > 0).long()
+    calls = iter([y, y, 1 - y, 1 - y])  # two epochs on the true labels, then two on flipped ones: validation drops
+    model = torch.nn.Linear(2, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    history = train.fit(model, lambda: train.batches(x, next(calls), batch_size=64),
+                        lambda: train.batches(x, y, batch_size=512), opt, epochs=4, verbose=False, keep_best=True)
+    best = max(range(4), key=lambda i: (history["val_acc"][i], -i))  # the first epoch of the highest accuracy
+    assert history["best_epoch"] == best + 1 <= 2 and history["val_acc"][-1] < 0.5
+    _, acc = train.evaluate(model, train.batches(x, y, batch_size=512))
+    assert acc == history["val_acc"][best]  # the weights are those of that epoch, not of the last one
+    assert "best_epoch" not in train.fit(model, lambda: train.batches(x, y, batch_size=64),
+                                         lambda: train.batches(x, y, batch_size=512), opt, epochs=1, verbose=False)
+
+
 def test_evaluate_without_classes_gives_nan_accuracy():
     x = torch.randn(8, 3)
     model = torch.nn.Linear(3, 3)

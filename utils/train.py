@@ -91,19 +91,21 @@ def evaluate(model: torch.nn.Module, data: Iterable[Batch], loss_fn: Callable = 
 def fit(model: torch.nn.Module, make_train: Callable[[], Iterable[Batch]], make_val: Callable[[], Iterable[Batch]],
         optimizer: torch.optim.Optimizer, epochs: int, loss_fn: Callable = F.cross_entropy,
         device: torch.device | str = "cpu", verbose: bool = True, scheduler=None,
-        scheduler_step: str = "epoch") -> dict[str, list[float]]:
+        scheduler_step: str = "epoch", keep_best: bool = False) -> dict[str, list[float]]:
     """Train for `epochs`, evaluating after each; returns the history as lists keyed by metric.
 
     `make_train` / `make_val` return a fresh iterable of batches each epoch (a DataLoader, or a
     lambda around `batches(...)`; pass it a `generator` to make the shuffling repeatable:
     ``lambda: batches(x, y, batch_size=64, shuffle=True, generator=g)``). An optional learning-rate
     `scheduler` steps once per epoch (`scheduler_step="epoch"`, e.g. CosineAnnealingLR(T_max=epochs))
-    or once per batch (`"batch"`, e.g. OneCycleLR).
+    or once per batch (`"batch"`, e.g. OneCycleLR). With `keep_best=True` the model ends with the weights of
+    the epoch of highest validation accuracy (the first such epoch), and ``history["best_epoch"]`` names it.
     """
     if scheduler_step not in ("epoch", "batch"):
         raise ValueError(f"scheduler_step is 'epoch' or 'batch', not {scheduler_step!r}")
     per_batch = scheduler if scheduler_step == "batch" else None
     history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "val_loss": [], "val_acc": [], "seconds": []}
+    best_state, best_acc = None, -1.0
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         train_loss = train_epoch(model, make_train(), optimizer, loss_fn, device, desc=f"epoch {epoch}/{epochs}",
@@ -115,4 +117,9 @@ def fit(model: torch.nn.Module, make_train: Callable[[], Iterable[Batch]], make_
             history[key].append(value)
         if verbose:
             print(f"epoch {epoch:3d}  train loss {train_loss:.4f}  val loss {val_loss:.4f}  val acc {val_acc:.2%}")
+        if keep_best and val_acc > best_acc:  # a copy: state_dict() returns tensors that training keeps changing
+            best_state, best_acc = {k: v.detach().clone() for k, v in model.state_dict().items()}, val_acc
+            history["best_epoch"] = epoch
+    if best_state is not None:
+        model.load_state_dict(best_state)
     return history
