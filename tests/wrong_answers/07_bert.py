@@ -57,6 +57,18 @@ def head(p: str = "dropout", body: str = f"self.linear(self.dropout({POOLED}))",
     return HEAD.format(p=p, body=body, classes=classes)
 
 
+# Exercise 6: the right schedule with its stage or its result changed.
+SCHEDULE = """
+def unfreezing_schedule(step, total_steps, n_layers, top=2):
+    stage = {stage}
+    return {result}"""
+RIGHT_SCHEDULE = dict(stage="3 * step // total_steps", result="(0, top, n_layers)[stage]")
+
+
+def schedule(**changes) -> str:
+    return SCHEDULE.format(**{**RIGHT_SCHEDULE, **changes})
+
+
 # Exercise 1: the right masking with one of its lines changed.
 MASKING = """
 def mask_tokens(ids, attention_mask, special, generator, *, mask_id, words, rate=0.15):
@@ -295,5 +307,35 @@ def freeze(model, n_top):
         ("frozen encoder put in eval mode", freeze(count="parameter.numel() if parameter.requires_grad else 0\n"
                                                         "    model.bert.train(n_top > 0)"),
          r"train/eval mode of bert changed: freezing sets requires_grad only"),
+    ],
+    "Exercise 6 (unfreezing_schedule)": [
+        ("everything first, the head last", schedule(result="(n_layers, top, 0)[stage]"),
+         r"trains 6 layers at step 0: the first third of the steps trains the head alone"),
+        ("top hard-coded", schedule(result="(0, 2, n_layers)[stage]"),
+         r"never trains exactly top = 3 layers .*use the argument top"),
+        ("the embeddings never trained", schedule(result="(0, top, n_layers - 1)[stage]"),
+         r"trains 5 layers at the last step: the last third trains everything, n_layers = 6"),
+        ("stage from a rounded fraction", schedule(stage="round(3 * step / total_steps)",
+                                                    result="(0, top, n_layers, n_layers)[stage]"),
+         r"trains 2 layers at step 6 of 0 to 29, expected 0: the second stage starts at the first step"),
+        ("stage from step // (total_steps // 3)", schedule(stage="min(2, step // (total_steps // 3))"),
+         r"trains 3 layers at step 33 of 0 to 99, expected 0: the second stage starts"),
+        ("steps counted from 1", schedule(stage="min(2, 3 * (step + 1) // total_steps)"),
+         r"trains 2 layers at step 9 of 0 to 29, expected 0: .*count steps from 0"),
+        ("halves, not thirds", schedule(stage="2 * step // total_steps", result="(0, n_layers)[stage]"),
+         r"never trains exactly top = 2 layers \(it trains \[0, 6\]\)"),
+        ("the top layers counted from the bottom", schedule(result="(0, n_layers - top, n_layers)[stage]"),
+         r"never trains exactly top = 2 layers \(it trains \[0, 4, 6\]\)"),
+        ("layers frozen again in the last third", schedule(result="(0, top, n_layers - top)[stage]"),
+         r"trains 4 layers at the last step"),
+        # the return type the text names
+        ("a float", schedule(result="float((0, top, n_layers)[stage])"),
+         r"returned float: return a number of layers, a Python int"),
+        ("a tensor", schedule(result="torch.tensor((0, top, n_layers)[stage])"),
+         r"returned Tensor: return a number of layers, a Python int"),
+        ("the default top changed", """
+def unfreezing_schedule(step, total_steps, n_layers, top=1):
+    return (0, top, n_layers)[3 * step // total_steps]""",
+         r"unfreezing_schedule\(12, 30, 6\) trains 1 layers, expected 2"),
     ],
 }
