@@ -1,21 +1,11 @@
 """Plausible wrong answers to lecture 02's exercises (see tests/test_wrong_answers.py).
 
-Each exercise has one template of the right answer, with {placeholders} on the lines that mistakes change, and a
-helper that fills in the right code except where a mistake changes it. A change may hold several lines (a line
-added goes with the line next to it); a line changed to "" is left out. Mistakes that rewrite the answer are
-written out.
+Each exercise has one template of the right answer (`answer_template.answer`); mistakes that rewrite the answer
+are written out.
 """
 
 
-def answer(template: str, **right: str):
-    """The helper for one exercise: answer(**changes) is the template with the right code where no change is given."""
-
-    def write(**changes: str) -> str:
-        code = template.format(**{**right, **changes})
-        return "\n".join(line for line in code.split("\n") if not line.isspace())  # a line changed to "" goes
-
-    return write
-
+from answer_template import answer
 
 # Exercise 1: the right backward pass of the two-layer sigmoid network.
 two_layer = answer("""

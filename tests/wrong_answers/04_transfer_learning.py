@@ -4,6 +4,8 @@ Each exercise has one right answer written as a template; a wrong answer is that
 its lines changed (`head(...)`, `features(...)`, `freezing(...)`, `optimizer(...)` with the changes).
 """
 
+from answer_template import answer
+
 # Exercise 1: the right head, with one of its lines changed.
 HEAD = """
 def replace_head(model, weight, bias):
@@ -21,8 +23,7 @@ RIGHT_HEAD = dict(start="", inputs="model.num_features", outputs="len(weight)",
                   fill=COPY.format(weight="weight", bias="bias"), assign="head", returned="model")
 
 
-def head(**changes) -> str:
-    return HEAD.format(**{**RIGHT_HEAD, **changes})
+head = answer(HEAD, **RIGHT_HEAD)
 
 
 # Exercise 2: the right cache, with one of its lines changed.
@@ -40,8 +41,7 @@ RIGHT_FEATURES = dict(hit="key in cache", cached="cache[key]", mode="extractor.e
                       before="", name="key", compute=f"torch.cat({BATCHES})", returned="cache[key]")
 
 
-def features(**changes) -> str:
-    return FEATURES.format(**{**RIGHT_FEATURES, **changes})
+features = answer(FEATURES, **RIGHT_FEATURES)
 
 
 # Exercise 3: the right freezing, with one of its lines changed.
@@ -66,8 +66,7 @@ def every_batch_norm(line: str) -> str:
     return f"for m in module.modules():\n            if isinstance(m, nn.BatchNorm2d):\n                {line}"
 
 
-def freezing(**changes) -> str:
-    return FREEZE.format(**{**RIGHT_FREEZE, **changes})
+freezing = answer(FREEZE, **RIGHT_FREEZE)
 
 
 # Exercise 4: the right optimiser, with one of its lines changed.
@@ -80,8 +79,7 @@ RIGHT_OPTIMIZER = dict(param="p", keep=" if p.requires_grad", lr="base_lr * deca
                        kind="AdamW", groups="groups")
 
 
-def optimizer(**changes) -> str:
-    return OPTIMIZER.format(**{**RIGHT_OPTIMIZER, **changes})
+optimizer = answer(OPTIMIZER, **RIGHT_OPTIMIZER)
 
 
 WRONG = {

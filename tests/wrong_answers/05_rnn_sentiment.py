@@ -5,22 +5,12 @@ Not wrong, so not here: `optimizer.zero_grad(set_to_none=True)` or `model.zero_g
 averaged with weights by batch size (the check's batches have one size).
 Exercise 2 defines two functions and the trials run one after the other, so each trial defines both.
 
-Each exercise has one template of the right answer, with {placeholders} on the lines that mistakes change, and a
-helper that fills in the right code except where a mistake changes it. A change may hold several lines (a line
-added goes with the line next to it); a line changed to "" is left out. Mistakes that rewrite the answer are
-written out.
+Each exercise has one template of the right answer (`answer_template.answer`); mistakes that rewrite the answer
+are written out.
 """
 
 
-def answer(template: str, **right: str):
-    """The helper for one exercise: answer(**changes) is the template with the right code where no change is given."""
-
-    def write(**changes: str) -> str:
-        code = template.format(**{**right, **changes})
-        return "\n".join(line for line in code.split("\n") if not line.isspace())  # a line changed to "" goes
-
-    return write
-
+from answer_template import answer
 
 # Exercise 1
 ALL_KEPT = '{w: i for i, w in enumerate(["<pad>", "<unk>", *kept])}'

@@ -1,5 +1,7 @@
 """Plausible wrong answers to lecture 06's exercises (see tests/test_wrong_answers.py)."""
 
+from answer_template import answer
+
 SDPA = """
 def scaled_dot_product_attention(q, k, v, mask=None):
     scores = {scores}
@@ -11,8 +13,7 @@ RIGHT = dict(scores="q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])",
              masking='scores.masked_fill(~mask, float("-inf"))', dim=-1, result="weights @ v, weights")
 
 
-def sdpa(**changes):
-    return SDPA.format(**{**RIGHT, **changes})
+sdpa = answer(SDPA, **RIGHT)
 
 
 MHA = """
@@ -38,8 +39,7 @@ MHA_RIGHT = dict(split_q="self.q_proj(query).view(B, L_q, self.n_heads, self.d_h
                  merge="out.transpose(1, 2).reshape(B, L_q, -1)", result="self.out_proj(out), weights")
 
 
-def mha(**changes):
-    return MHA.format(**{**MHA_RIGHT, **changes})
+mha = answer(MHA, **MHA_RIGHT)
 
 
 FF = """
@@ -97,8 +97,7 @@ ENCODER_RIGHT = dict(
     embed="self.embed(tokens) * math.sqrt(self.d_model) + self.pos_enc(positions)", loop="self.layers", mask="mask")
 
 
-def encoder(**changes):
-    return ENCODER.format(**{**ENCODER_RIGHT, **changes})
+encoder = answer(ENCODER, **ENCODER_RIGHT)
 
 
 DECODER = """
@@ -120,8 +119,7 @@ DECODER_RIGHT = dict(causal="transformer.causal_mask(x.shape[1], x.device)",
                      cross="self.cross_attn(x, memory, memory, memory_mask)", norm2="self.norm2", norm3="self.norm3")
 
 
-def decoder(**changes):
-    return DECODER.format(**{**DECODER_RIGHT, **changes})
+decoder = answer(DECODER, **DECODER_RIGHT)
 
 
 WRONG = {

@@ -1,5 +1,7 @@
 """Plausible wrong answers to lecture 07's exercises (see tests/test_wrong_answers.py)."""
 
+from answer_template import answer
+
 # Exercise 2: each wrong mapping wraps the right one (the exercise cell holds it when a trial starts).
 MAPPING = """
 _right_name = our_name
@@ -49,12 +51,10 @@ RIGHT_FREEZE = dict(first="n_layers - n_top", stop="n_layers", everything='"bert
                     count="parameter.numel() if parameter.requires_grad else 0")
 
 
-def freeze(**changes) -> str:
-    return FREEZE.format(**{**RIGHT_FREEZE, **changes})
+freeze = answer(FREEZE, **RIGHT_FREEZE)
 
 
-def head(p: str = "dropout", body: str = f"self.linear(self.dropout({POOLED}))", classes: str = "n_classes") -> str:
-    return HEAD.format(p=p, body=body, classes=classes)
+head = answer(HEAD, p="dropout", body=f"self.linear(self.dropout({POOLED}))", classes="n_classes")
 
 
 # Exercise 6: the right schedule with its stage or its result changed.
@@ -65,8 +65,7 @@ def unfreezing_schedule(step, total_steps, n_layers, top=2):
 RIGHT_SCHEDULE = dict(stage="3 * step // total_steps", result="(0, top, n_layers)[stage]")
 
 
-def schedule(**changes) -> str:
-    return SCHEDULE.format(**{**RIGHT_SCHEDULE, **changes})
+schedule = answer(SCHEDULE, **RIGHT_SCHEDULE)
 
 
 # Exercise 1: the right masking with one of its lines changed.
@@ -88,8 +87,7 @@ RIGHT_MASKING = dict(can="attention_mask.bool() & ~special",
                      random_rule="(draw >= 0.8) & (draw < 0.9)")
 
 
-def masking(**changes) -> str:
-    return MASKING.format(**{**RIGHT_MASKING, **changes})
+masking = answer(MASKING, **RIGHT_MASKING)
 
 
 WRONG = {
